@@ -1,0 +1,55 @@
+# Set-up, demo and tests on a fresh Debian/Ubuntu machine. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU build of torch, installed first so that nothing pulls a CUDA build.
+# Elsewhere than this machine, add the CPU index, e.g.
+#   make TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu" demo
+TORCH_SPEC ?= torch==2.13.0
+TORCH_PIP_ARGS ?=
+APT_PACKAGES := dataset-fashion-mnist
+DEMO_DIR := outputs/multirun/demo
+
+.PHONY: setup data demo report test test-slow bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+# The Debian packages that hold the offline datasets (DESIGN.md §6).
+data:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	  else \
+	    echo "e2ebench needs Debian packages:$$missing. Run:"; \
+	    echo "  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# The demo sweep (every task, small), then its report.
+demo: setup data
+	$(BIN)/e2ebench -m experiment=demo; status=$$?; \
+	$(BIN)/e2ebench-report $(DEMO_DIR) && echo "report: $(DEMO_DIR)/report/report.md"; \
+	exit $$status
+
+report: setup
+	$(BIN)/e2ebench-report $(DEMO_DIR)
+
+test: setup data
+	$(BIN)/python -m pytest
+
+test-slow: setup data
+	$(BIN)/python -m pytest -m slow
+
+bench: setup data
+	$(BIN)/python -m benchmarks.perf_cnn
+
+clean:
+	rm -rf outputs multirun .pytest_cache

@@ -1,0 +1,59 @@
+"""The ``e2ebench`` Hydra application: one job per call, many per sweep (``-m``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# Before torch or numpy start their thread pools: with more threads than cores,
+# OpenMP's busy-waiting made small models 20-100x slower here (DESIGN.md §7).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# W&B runs offline unless the user asks otherwise, so no account is needed.
+os.environ.setdefault("WANDB_MODE", "offline")
+
+import hydra  # noqa: E402
+from hydra.core.hydra_config import HydraConfig  # noqa: E402
+from hydra.types import RunMode  # noqa: E402
+from omegaconf import DictConfig  # noqa: E402
+
+CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
+
+
+@hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
+def main(cfg: DictConfig) -> None:
+    """Run one job; in a sweep, a failed job is recorded and the sweep goes on."""
+    from benchmarks.errors import UserError
+    from benchmarks.runner import run_job
+
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    out_dir = Path(hc.runtime.output_dir)
+    record = run_job(
+        cfg,
+        out_dir=out_dir,
+        sweep_root=Path(hc.sweep.dir) if multirun else out_dir,
+        overrides=list(hc.overrides.task),
+        n_parallel=_parallel_jobs(hc),
+    )
+    exc = record.get("exception")
+    if exc is None or multirun:
+        return
+    # A single run ends with a one-line message; the traceback is in the job log.
+    kind = "error" if isinstance(exc, UserError) else f"job failed ({type(exc).__name__})"
+    print(f"e2ebench: {kind}: {exc}", file=sys.stderr)
+    print(f"e2ebench: failed record and log in {out_dir}", file=sys.stderr)
+    sys.exit(2 if isinstance(exc, UserError) else 1)
+
+
+def _parallel_jobs(hc) -> int:
+    """How many jobs the launcher runs at once on this machine (1 for the basic launcher)."""
+    n_jobs = getattr(hc.launcher, "n_jobs", None)
+    if n_jobs is None:
+        return 1
+    cores = os.cpu_count() or 1
+    return cores if n_jobs < 0 else min(n_jobs, cores)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Hydra callbacks: the end-of-sweep summary of failed jobs."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from benchmarks.record import iter_records, utc_now
+
+log = logging.getLogger("benchmarks.sweep")
+
+
+class SweepSummary(Callback):
+    """After a multirun: count ok/failed records and name each failed configuration.
+
+    Re-launching the same command re-runs only the failed and missing jobs,
+    because jobs with an ``ok`` record are skipped. The process exits with
+    status 1 when any job failed, so scripts notice.
+    """
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        self._started_at = utc_now()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        root = Path(config.hydra.sweep.dir)
+        # Only this launch's records: the sweep root may hold other sweeps' jobs.
+        started = getattr(self, "_started_at", "")
+        records = [record for _, record in iter_records(root) if (record.get("started_at") or "") >= started]
+        failed = [r for r in records if r.get("status") != "ok"]
+        log.info("sweep %s: %d jobs ran, %d failed (jobs skipped as already done are not counted)",
+                 root, len(records), len(failed))
+        if not failed:
+            return
+        for record in failed:
+            error = (record.get("error") or "").splitlines()[0] if record.get("error") else "?"
+            log.error("failed: %s -> %s", " ".join(record.get("overrides") or []), error)
+        log.error("re-run the same command to retry only these: finished jobs are skipped")
+        sys.exit(1)

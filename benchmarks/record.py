@@ -1,0 +1,155 @@
+"""The run record: one ``result.json`` per job (DESIGN.md §4).
+
+Records are written atomically (temporary file in the same folder, ``fsync``,
+``os.replace``), so a reader never sees half a record: a job killed mid-write
+leaves at most a ``*.tmp`` file, which readers ignore.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from omegaconf import DictConfig, OmegaConf
+
+SCHEMA = 1
+RECORD_NAME = "result.json"
+
+# Keys that say where or how results are written, not what is computed: two
+# jobs differing only in these compute the same thing, so they share a hash.
+_HASH_EXCLUDED_KEYS = ("paths", "logger", "hydra", "name", "threads", "progress_bar")
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 string in UTC, e.g. ``2026-11-29T14:00:00+00:00``."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def config_hash(cfg: DictConfig) -> str:
+    """A 16-hex-digit SHA-256 of the resolved config, minus output-only keys.
+
+    ``trainer.enable_progress_bar`` and the keys in ``_HASH_EXCLUDED_KEYS`` are
+    left out because they change how a job reports, not what it measures.
+    """
+    container = OmegaConf.to_container(cfg, resolve=True)
+    for key in _HASH_EXCLUDED_KEYS:
+        container.pop(key, None)
+    if isinstance(container.get("trainer"), dict):
+        container["trainer"].pop("enable_progress_bar", None)
+    blob = json.dumps(container, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def write_record(record: dict[str, Any], folder: str | Path) -> Path:
+    """Write ``record`` as ``folder/result.json`` atomically and return its path.
+
+    Raises:
+        OSError: the folder is not writable or the disk is full. The previous
+            ``result.json`` in ``folder`` (if any) is left untouched.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / RECORD_NAME
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".result.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(record, fh, indent=2, default=_json_default)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _json_default(obj: Any) -> Any:
+    # numpy scalars and paths end up in metrics and configs
+    if hasattr(obj, "item"):
+        return obj.item()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    return str(obj)
+
+
+def read_record(path: str | Path) -> dict[str, Any] | None:
+    """Load one record; ``None`` (with a warning in the log) if it is unreadable."""
+    try:
+        with open(path) as fh:
+            record = json.load(fh)
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable run record %s: %s", path, exc)
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Yield ``(path, record)`` for every readable ``result.json`` below ``root``."""
+    for path in sorted(Path(root).rglob(RECORD_NAME)):
+        record = read_record(path)
+        if record is not None:
+            yield path, record
+
+
+def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
+    """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any."""
+    for path, record in iter_records(root):
+        if record.get("config_hash") == cfg_hash and record.get("status") == "ok":
+            return path
+    return None
+
+
+def environment() -> dict[str, Any]:
+    """Versions and hardware that a result depends on (DESIGN.md §4 ``env``)."""
+    import numpy
+    import sklearn
+    import torch
+
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "sklearn": sklearn.__version__,
+        "device": "cuda:" + torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
+        "cpu": _cpu_model(),
+        "threads": torch.get_num_threads(),
+        "hostname": platform.node(),
+        "git_commit": _git_commit(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _git_commit() -> str | None:
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    dirty = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True, text=True, timeout=5,
+    ).stdout.strip()
+    return out.stdout.strip() + ("-dirty" if dirty else "")

@@ -1,0 +1,224 @@
+"""Run one job of a sweep: resume check, fit, evaluate, write the run record.
+
+The runner knows nothing about particular tasks or methods: it instantiates the
+task and the method's estimator from their ``_target_`` and talks to them
+through :class:`benchmarks.tasks.Task` and the estimator protocol
+``fit(X, y, X_val, y_val)`` / ``predict(X)`` (see ``pipelines.validated`` and
+``e2e_models.classifier``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Sequence
+
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from benchmarks.errors import ConfigError, UserError
+from benchmarks.record import SCHEMA, config_hash, environment, find_ok_record, utc_now, write_record
+from benchmarks.tasks.base import Task, TaskData
+
+log = logging.getLogger(__name__)
+
+APPROACHES = ("pipeline", "e2e")
+
+
+def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
+            overrides: Sequence[str] = (), n_parallel: int = 1) -> dict[str, Any]:
+    """Run the job described by ``cfg`` and write ``out_dir/result.json``.
+
+    If ``sweep_root`` already holds an ``ok`` record with the same config hash,
+    nothing runs and that record is returned with ``"skipped": True``. Any
+    exception is caught and recorded as a ``failed`` record, so a sweep goes on.
+
+    Args:
+        cfg: the composed job config (``conf/config.yaml``).
+        out_dir: the job's folder.
+        sweep_root: the folder searched for finished jobs (the sweep dir, or
+            ``out_dir`` for a single run).
+        overrides: the job's Hydra overrides, stored in the record.
+        n_parallel: jobs running at once on this machine; sets the default
+            thread count to ``cores // n_parallel``.
+
+    Returns:
+        The run record (a dict), with the exception under ``"exception"`` for a
+        failed job (not serialised).
+    """
+    out_dir = Path(out_dir)
+    cfg_hash = config_hash(cfg)
+    done = find_ok_record(sweep_root, cfg_hash)
+    if done is not None:
+        log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
+        return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
+
+    _reset_peak_rss()
+    record: dict[str, Any] = {
+        "schema": SCHEMA,
+        "task": None, "dataset": None,
+        "approach": cfg.get("approach", {}).get("name") if isinstance(cfg.get("approach"), DictConfig) else None,
+        "method": cfg.get("method", {}).get("name") if isinstance(cfg.get("method"), DictConfig) else None,
+        "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
+        "primary_metric": None, "higher_is_better": None,
+        "status": "failed", "error": None,
+        "metrics": {}, "val_metrics": {}, "cost": {}, "hyperparameters": {},
+        "config": OmegaConf.to_container(cfg, resolve=False),
+        "overrides": list(overrides), "config_hash": cfg_hash,
+        "env": {}, "started_at": utc_now(), "finished_at": None,
+    }
+    logger = None
+    exception: BaseException | None = None
+    try:
+        record["config"] = OmegaConf.to_container(cfg, resolve=True)
+        threads = configure_threads(cfg.get("threads"), n_parallel)
+        record["env"] = environment() | {"threads": threads}
+        _validate(cfg)
+        task: Task = instantiate(cfg.task)
+        if task.name not in cfg.method.tasks:
+            raise ConfigError(f"method={cfg.method.name} is for task {', '.join(cfg.method.tasks)}, "
+                              f"not task={task.name}")
+        record.update(task=task.name, dataset=task.dataset,
+                      primary_metric=task.primary_metric, higher_is_better=task.higher_is_better)
+        logger = instantiate(cfg.logger) if cfg.get("logger") else None
+        _fit_and_evaluate(cfg, task, record, out_dir, logger)
+        record["status"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - a failed job must never stop the sweep
+        exception = exc
+        tail = "".join(traceback.format_exception(exc)[-12:])
+        record["error"] = f"{type(exc).__name__}: {exc}\n{tail}"
+        log.debug("job failed:\n%s", "".join(traceback.format_exception(exc)))
+    record["cost"]["peak_rss_mb"] = _peak_rss_mb()
+    record["finished_at"] = utc_now()
+    write_record(record, out_dir)
+    if logger is not None:
+        _log_to_tracker(logger, record)
+    if exception is not None:
+        record["exception"] = exception
+    return record
+
+
+def _validate(cfg: DictConfig) -> None:
+    """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key."""
+    approach = cfg.approach.name
+    if approach not in APPROACHES:
+        raise ConfigError(f"approach={approach!r} is not one of {', '.join(APPROACHES)}")
+    method = cfg.method
+    if method.approach != approach:
+        raise ConfigError(
+            f"method={method.name} is a {method.approach} method but approach={approach}; "
+            f"add approach={method.approach} or pick a {approach} method"
+        )
+    seed = cfg.seed
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ConfigError(f"seed={seed!r} must be an integer (0 is valid)")
+    budget = OmegaConf.select(cfg, "tuning.budget")
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
+        raise ConfigError(f"tuning.budget={budget!r} must be a positive integer")
+
+
+def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_dir: Path, logger: Any) -> None:
+    data = load_task_data(task)
+    indices = task.training_indices(data.train, cfg.train_size, cfg.seed)
+    train = data.train.take(indices)
+    record["train_size"] = len(train)
+    log.info("%s / %s / %s: %d training examples, seed %d",
+             task.name, record["approach"], record["method"], len(train), cfg.seed)
+
+    estimator = instantiate(cfg.method.estimator, logger=logger)
+    start = time.perf_counter()
+    estimator.fit(train.X, train.y, data.val.X, data.val.y)
+    fit_time = time.perf_counter() - start
+
+    record["val_metrics"] = task.evaluate(data.val.y, estimator.predict(data.val.X))
+    start = time.perf_counter()
+    test_pred = estimator.predict(data.test.X)
+    predict_time = time.perf_counter() - start
+    record["metrics"] = task.evaluate(data.test.y, test_pred)
+    record["hyperparameters"] = dict(estimator.best_params_)
+    record["tuning"] = {"budget": cfg.tuning.budget, "trials": estimator.search_results_}
+    record["cost"] = {
+        "fit_time_s": fit_time,
+        "feature_time_s": estimator.feature_time_s_,
+        "predict_time_s": predict_time,
+        "latency_ms_per_sample": 1000.0 * predict_time / max(len(data.test), 1),
+        "train_flops": estimator.train_flops_,
+        "n_params": estimator.n_params_,
+    }
+    log.info("test %s: %s (fit %.1fs)", task.primary_metric,
+             f"{record['metrics'][task.primary_metric]:.4f}", fit_time)
+
+
+_DATA_MEMO: dict[tuple[type, str], TaskData] = {}
+
+
+def load_task_data(task: Task) -> TaskData:
+    """The task's splits, loaded once per process and reused by later jobs.
+
+    Sweeps run many jobs in one process (basic launcher) or in reused workers
+    (joblib), so loading and splitting happen once per task config, not per job.
+    At most a few datasets are kept, oldest dropped first.
+    """
+    key = (type(task), task.cache_key())
+    if key not in _DATA_MEMO:
+        if len(_DATA_MEMO) >= 3:
+            _DATA_MEMO.pop(next(iter(_DATA_MEMO)))
+        _DATA_MEMO[key] = task.load()
+    return _DATA_MEMO[key]
+
+
+def configure_threads(threads: int | None, n_parallel: int = 1) -> int:
+    """Set torch and BLAS/OpenMP threads for this job and return the count.
+
+    ``threads=None`` gives ``cores // n_parallel`` (at least 1), so parallel jobs
+    don't oversubscribe the CPU.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    if threads is None:
+        threads = max(1, (os.cpu_count() or 1) // max(1, n_parallel))
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ConfigError(f"threads={threads!r} must be a positive integer or null")
+    torch.set_num_threads(threads)
+    threadpool_limits(threads)
+    return threads
+
+
+def _log_to_tracker(logger: Any, record: dict[str, Any]) -> None:
+    """Send the record's config and metrics to the experiment tracker (CSV, W&B)."""
+    try:
+        logger.log_hyperparams(record["config"])
+        flat = {f"test/{k}": v for k, v in record["metrics"].items()}
+        flat |= {f"val/{k}": v for k, v in record["val_metrics"].items()}
+        flat |= {f"cost/{k}": v for k, v in record["cost"].items() if isinstance(v, (int, float))}
+        logger.log_metrics(flat)
+        logger.save()
+        logger.finalize("success" if record["status"] == "ok" else "failed")
+    except Exception as exc:  # noqa: BLE001 - the record is written; tracking is best effort
+        log.warning("could not log to %s: %s", type(logger).__name__, exc)
+
+
+def _reset_peak_rss() -> None:
+    # Linux: writing 5 to clear_refs resets VmHWM, so the peak is this job's, not
+    # an earlier job's in the same reused worker process.
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float | None:
+    """Peak resident memory of this process since the job started, in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

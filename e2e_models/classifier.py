@@ -1,0 +1,142 @@
+"""Train a LightningModule classifier as a scikit-learn-style estimator."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import lightning as L
+import numpy as np
+import torch
+from lightning.fabric.utilities.throughput import measure_flops
+from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
+from lightning.pytorch.loggers import CSVLogger
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from benchmarks.tuning import candidates
+from e2e_models.datamodule import ArrayDataModule
+
+log = logging.getLogger(__name__)
+
+
+class LightningClassifier(ClassifierMixin, BaseEstimator):
+    """Fit a LightningModule per hyperparameter candidate; keep the best on validation.
+
+    Each candidate trains with early stopping on validation accuracy and keeps
+    its best epoch (``ModelCheckpoint``); the candidate with the best validation
+    accuracy is the fitted model. Training is seeded (``L.seed_everything`` and a
+    seeded shuffling generator), so with ``trainer.deterministic=True`` a run is
+    reproducible on the CPU.
+
+    Args:
+        module: a callable (``_partial_`` Hydra target) returning a LightningModule
+            whose ``forward`` maps a batch of inputs to ``(B, n_classes)`` logits
+            and which logs ``val_acc``. Keyword arguments come from the candidate.
+        param_grid: ``{module_kwarg: [values]}`` to search.
+        budget: at most this many candidates (shared with the pipeline side).
+        seed: training seed (initialisation, dropout, batch order).
+        batch_size: training batch size.
+        patience: epochs without a better ``val_acc`` before stopping.
+        trainer: keyword arguments for ``lightning.Trainer`` (``max_epochs``,
+            ``accelerator``, ...). ``enable_progress_bar: null`` shows the bar only
+            on an interactive terminal.
+        output_dir: where per-candidate CSV logs and the chosen checkpoint go
+            (a temporary folder when ``None``).
+        logger: optional Lightning logger that receives each candidate's score.
+
+    Attributes (after ``fit``): ``model_``, ``best_params_``, ``best_score_``,
+    ``search_results_``, ``feature_time_s_`` (0.0: no separate feature stage),
+    ``n_params_``, ``train_flops_`` (forward + backward FLOPs of every training
+    step, counted with ``torch.utils.flop_counter`` via Lightning's
+    ``measure_flops``; validation passes excluded), ``epochs_`` (per candidate).
+    """
+
+    def __init__(self, module: Callable[..., L.LightningModule], param_grid: Mapping[str, list] | None = None,
+                 budget: int = 4, seed: int = 0, batch_size: int = 128, patience: int = 3,
+                 trainer: Mapping[str, Any] | None = None, output_dir: str | Path | None = None,
+                 logger: Any = None) -> None:
+        self.module = module
+        self.param_grid = param_grid
+        self.budget = budget
+        self.seed = seed
+        self.batch_size = batch_size
+        self.patience = patience
+        self.trainer = trainer
+        self.output_dir = output_dir
+        self.logger = logger
+
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> "LightningClassifier":
+        out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
+        trainer_kwargs = dict(self.trainer or {})
+        if trainer_kwargs.get("enable_progress_bar") is None:
+            trainer_kwargs["enable_progress_bar"] = sys.stderr.isatty()
+        trainer_kwargs.setdefault("enable_model_summary", False)
+
+        self.search_results_, self.epochs_ = [], []
+        self.train_flops_ = 0
+        best = None
+        for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
+            L.seed_everything(self.seed, workers=True, verbose=False)
+            model = self.module(**params)
+            datamodule = ArrayDataModule(X, y, X_val, y_val, self.batch_size, self.seed)
+            checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
+                                         monitor="val_acc", mode="max", save_top_k=1,
+                                         enable_version_counter=False)
+            trainer = L.Trainer(
+                **trainer_kwargs,
+                callbacks=[EarlyStopping(monitor="val_acc", mode="max", patience=self.patience), checkpoint],
+                logger=CSVLogger(out, name="trials", version=str(trial)),
+                default_root_dir=out,
+            )
+            flops_per_example = _train_flops_per_example(model, X[:2], y[:2])
+            trainer.fit(model, datamodule=datamodule)
+            epochs = trainer.current_epoch
+            self.train_flops_ += flops_per_example * len(y) * epochs
+            score = float(checkpoint.best_model_score)
+            self.epochs_.append(epochs)
+            self.search_results_.append({"params": params, "val_score": score, "epochs": epochs})
+            log.info("trial %d %s: val accuracy %.4f after %d epochs", trial, params, score, epochs)
+            if self.logger is not None:
+                self.logger.log_metrics({"trial_val_accuracy": score}, step=trial)
+            if best is None or score > best[0]:
+                best = (score, params, checkpoint.best_model_path)
+
+        self.best_score_, self.best_params_, best_path = best
+        self.model_ = self.module(**self.best_params_)
+        state = torch.load(best_path, map_location="cpu", weights_only=False)["state_dict"]
+        self.model_.load_state_dict(state)
+        self.model_.eval()
+        # keep only the chosen checkpoint: a sweep of hundreds of jobs adds up
+        kept = out / "model.ckpt"
+        shutil.move(best_path, kept)
+        shutil.rmtree(out / "checkpoints", ignore_errors=True)
+        if self.output_dir is None:
+            shutil.rmtree(out, ignore_errors=True)
+        self.n_params_ = int(sum(p.numel() for p in self.model_.parameters()))
+        self.feature_time_s_ = 0.0
+        self.classes_ = np.unique(y)
+        return self
+
+    @torch.inference_mode()
+    def predict(self, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+        """Class indices, ``(n,)`` int64, from batched forward passes in eval mode."""
+        self.model_.eval()
+        preds = [self.model_(torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size]))).argmax(dim=1)
+                 for i in range(0, len(X), batch_size)]
+        return torch.cat(preds).numpy()
+
+
+def _train_flops_per_example(model: L.LightningModule, x: np.ndarray, y: np.ndarray) -> int:
+    """Forward + backward FLOPs of one training example (counted on a batch of 2)."""
+    xb = torch.from_numpy(np.ascontiguousarray(x))
+    yb = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    # a copy, so counting does not touch the real model's BatchNorm statistics
+    probe = copy.deepcopy(model).train()
+    flops = measure_flops(probe, lambda: probe(xb),
+                          lambda logits: torch.nn.functional.cross_entropy(logits, yb))
+    return int(flops) // len(xb)

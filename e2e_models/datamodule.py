@@ -1,0 +1,40 @@
+"""A LightningDataModule over in-memory arrays."""
+
+from __future__ import annotations
+
+import lightning as L
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+
+class ArrayDataModule(L.LightningDataModule):
+    """Training and validation batches from numpy arrays held in memory.
+
+    Inputs keep their dtype (uint8 pixels stay uint8 until the model scales
+    them), so the model, not the data module, owns normalisation.
+
+    Args:
+        X_train, y_train: ``(n, ...)`` inputs and ``(n,)`` integer targets.
+        X_val, y_val: the validation split, same layout.
+        batch_size: examples per training batch.
+        seed: seeds the shuffling generator, so batch order is reproducible.
+    """
+
+    def __init__(self, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
+                 y_val: np.ndarray, batch_size: int = 128, seed: int = 0) -> None:
+        super().__init__()
+        self.train_set = TensorDataset(torch.from_numpy(np.ascontiguousarray(X_train)),
+                                       torch.from_numpy(np.asarray(y_train, dtype=np.int64)))
+        self.val_set = TensorDataset(torch.from_numpy(np.ascontiguousarray(X_val)),
+                                     torch.from_numpy(np.asarray(y_val, dtype=np.int64)))
+        self.batch_size = batch_size
+        self.seed = seed
+
+    def train_dataloader(self) -> DataLoader:
+        # Data is in memory: worker processes would only add start-up cost.
+        generator = torch.Generator().manual_seed(self.seed)
+        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, generator=generator)
+
+    def val_dataloader(self) -> DataLoader:
+        return DataLoader(self.val_set, batch_size=1024)

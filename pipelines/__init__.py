@@ -1,0 +1,1 @@
+"""Handcrafted-feature pipelines: one feature extractor per file, tuned by ``ValidatedPipeline``."""

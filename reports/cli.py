@@ -1,0 +1,75 @@
+"""``e2ebench-report RUN_DIR... [--out DIR]``: build the report from the command line.
+
+Exit codes: 0 when the report was written; 2 for a user error (a run folder does not
+exist, no readable record, or no run is ok). In the last case ``runs.csv`` and a
+``report.md`` listing the failures are still written, because they are what the user
+needs to see, but the exit code is 2 so that a script chaining a sweep and its report
+(``e2ebench -m ... && e2ebench-report ...``) notices that nothing succeeded.
+Errors are one line on stderr, ``e2ebench-report: error: ...``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from reports.errors import NoSuccessfulRunsError, ReportError
+from reports.report import build_report
+
+PROG = "e2ebench-report"
+EXIT_USER_ERROR = 2
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; ``--out`` defaults to ``<first RUN_DIR>/report``."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Read every run record (result.json) under the given folders and write the report: "
+                    "runs.csv, tables/ (md, tex, csv), figures/ (png, pdf) and report.md.",
+    )
+    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR",
+                        help="a sweep or run folder (searched recursively), or a result.json file")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="output folder (default: <first RUN_DIR>/report)")
+    args = parser.parse_args(argv)
+    if args.out is None:
+        first = args.run_dirs[0]
+        args.out = (first.parent if first.is_file() else first) / "report"
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point; returns the exit code (0 ok, 2 user error)."""
+    args = parse_args(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            report = build_report(args.run_dirs, args.out)
+        except NoSuccessfulRunsError as err:
+            _print_warnings(caught)
+            print(f"failure list written to {err.report_path}")
+            return _user_error(err)
+        except ReportError as err:
+            _print_warnings(caught)
+            return _user_error(err)
+    _print_warnings(caught)
+    print(f"report written to {report}")
+    return 0
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    # The default format adds our source file and line, which means nothing to a user.
+    for warning in caught:
+        print(f"{PROG}: warning: {warning.message}", file=sys.stderr)
+
+
+def _user_error(err: Exception) -> int:
+    print(f"{PROG}: error: {' '.join(str(err).split())}", file=sys.stderr)
+    return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

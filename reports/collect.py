@@ -1,0 +1,175 @@
+"""Find run records (``result.json``) below run folders and load them into one flat table.
+
+The record format is section 4 of ``DESIGN.md``. Loading is forgiving on purpose: a
+sweep that is still running, was killed, or was copied half-way leaves truncated or
+foreign files behind, and one bad file must not cost the user the whole report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+RECORD_NAME = "result.json"
+SUPPORTED_SCHEMA = 1
+REQUIRED_FIELDS = ("task", "approach", "status")
+
+#: Columns that lead ``runs.csv``; every other column follows in sorted order.
+KEY_COLUMNS = (
+    "task", "dataset", "approach", "method", "train_size", "seed", "status",
+    "primary_metric", "higher_is_better", "error", "config_hash", "overrides",
+    "started_at", "finished_at",
+)
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What :func:`collect_runs` found.
+
+    Attributes:
+        runs: one row per run (after de-duplication), flattened; see :func:`flatten_records`.
+        n_files: number of ``result.json`` files found.
+        skipped: files that could not be read as a run record (warned about).
+        duplicates: files of ``ok`` records dropped because a later-finished ``ok``
+            record has the same ``config_hash`` (warned about).
+    """
+
+    runs: pd.DataFrame
+    n_files: int
+    skipped: tuple[Path, ...]
+    duplicates: tuple[Path, ...]
+
+
+def find_records(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
+    """Return every ``result.json`` below ``run_dirs``, sorted, each file once.
+
+    A run dir may also be a ``result.json`` file itself. Folders under ``exclude``
+    (e.g. the report's own output folder) are not searched. Temporary files of the
+    atomic write (``*.tmp``) never match, because only the exact name is taken.
+    Symlinked folders are not followed, so a link loop cannot hang the search.
+
+    Raises:
+        FileNotFoundError: a run dir does not exist.
+    """
+    excluded = {Path(p).resolve() for p in exclude}
+    found: set[Path] = set()
+    for run_dir in map(Path, run_dirs):
+        if not run_dir.exists():
+            raise FileNotFoundError(run_dir)
+        if run_dir.is_file():
+            if run_dir.name == RECORD_NAME:
+                found.add(run_dir.resolve())
+            continue
+        for folder, subfolders, files in os.walk(run_dir):
+            # Pruning in place stops os.walk from descending into the excluded folders.
+            subfolders[:] = [s for s in subfolders if (Path(folder, s).resolve()) not in excluded]
+            if Path(folder).resolve() in excluded:
+                continue
+            if RECORD_NAME in files:
+                found.add(Path(folder, RECORD_NAME).resolve())
+    return sorted(found)
+
+
+def read_record(path: Path) -> dict:
+    """Load one record and check that it looks like a schema-1 run record.
+
+    Raises:
+        ValueError: the file is unreadable, not JSON (e.g. half-written), not an
+            object, of another schema, or lacks one of ``REQUIRED_FIELDS``.
+    """
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"unreadable ({type(err).__name__}: {err})") from err
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    if record.get("schema") != SUPPORTED_SCHEMA:
+        raise ValueError(f"schema {record.get('schema')!r}, this report reads schema {SUPPORTED_SCHEMA}")
+    missing = [f for f in REQUIRED_FIELDS if record.get(f) is None]
+    if missing:
+        raise ValueError(f"missing field(s) {', '.join(missing)}")
+    return record
+
+
+def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
+    """Flatten records into one row each.
+
+    Nested dicts become dotted columns (``metrics.accuracy``, ``cost.fit_time_s``,
+    ``hyperparameters.svm__C``, ``env.torch``). The bulky resolved ``config`` is
+    dropped (``config_hash`` identifies it), ``overrides`` becomes one space-separated
+    string, and ``path`` holds the record's file. ``train_size`` and ``seed`` are
+    nullable integers (``Int64``) since failed runs may lack them.
+    """
+    slim = []
+    for record, path in zip(records, paths, strict=True):
+        record = {k: v for k, v in record.items() if k != "config"}
+        overrides = record.get("overrides")
+        if isinstance(overrides, list):
+            record["overrides"] = " ".join(map(str, overrides))
+        record["path"] = str(path)
+        slim.append(record)
+    runs = pd.json_normalize(slim, sep=".")
+    for column in ("train_size", "seed"):
+        if column not in runs:
+            runs[column] = pd.NA
+        runs[column] = pd.to_numeric(runs[column], errors="coerce").astype("Int64")
+    for column in KEY_COLUMNS:
+        if column not in runs:
+            runs[column] = pd.NA
+    rest = sorted(c for c in runs.columns if c not in KEY_COLUMNS)
+    return runs[list(KEY_COLUMNS) + rest]
+
+
+def deduplicate(runs: pd.DataFrame) -> tuple[pd.DataFrame, tuple[Path, ...]]:
+    """Keep one ``ok`` record per ``config_hash``: the one that finished last.
+
+    A relaunched or copied sweep can hold the same configuration twice; averaging both
+    would count one seed twice. Failed records and records without a hash are kept.
+
+    Returns:
+        The de-duplicated frame (original order) and the paths of dropped records.
+    """
+    candidates = runs[(runs["status"] == "ok") & runs["config_hash"].notna()]
+    finished = pd.to_datetime(candidates["finished_at"], utc=True, errors="coerce", format="ISO8601")
+    # Sorting puts missing timestamps first, so a timed record wins over an untimed one.
+    order = finished.sort_values(na_position="first", kind="stable").index
+    dropped = candidates.loc[order].duplicated("config_hash", keep="last")
+    dropped_index = dropped[dropped].index
+    return runs.drop(index=dropped_index), tuple(Path(p) for p in runs.loc[dropped_index, "path"])
+
+
+def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> Collection:
+    """Find, read, flatten and de-duplicate the run records under ``run_dirs``.
+
+    Unreadable files are skipped with a :class:`UserWarning` naming each file;
+    duplicate ``ok`` records are dropped with one warning naming them.
+
+    Raises:
+        FileNotFoundError: a run dir does not exist.
+    """
+    paths = find_records(run_dirs, exclude)
+    records, read_paths, skipped = [], [], []
+    for path in paths:
+        try:
+            records.append(read_record(path))
+        except ValueError as err:
+            warnings.warn(f"skipping {path}: {err}", stacklevel=2)
+            skipped.append(path)
+            continue
+        read_paths.append(path)
+    if not records:
+        return Collection(pd.DataFrame(columns=list(KEY_COLUMNS) + ["path"]), len(paths), tuple(skipped), ())
+    runs, duplicates = deduplicate(flatten_records(records, read_paths))
+    if duplicates:
+        warnings.warn(
+            f"dropped {len(duplicates)} duplicate ok record(s) whose config_hash has a later-finished "
+            f"ok record: {', '.join(map(str, duplicates))}",
+            stacklevel=2,
+        )
+    return Collection(runs.reset_index(drop=True), len(paths), tuple(skipped), duplicates)

@@ -1,0 +1,112 @@
+"""The prose sections of ``report.md``: what was read, what is covered, what failed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from reports.analyse import select_panel, sort_rows
+from reports.collect import Collection
+from reports.formatting import MISSING, format_seeds, markdown_cell, method_label, size_label
+from reports.tables import SIZE_HEADER, Table
+
+MAX_ERROR_CHARS = 200
+
+
+def frame_to_markdown(frame: pd.DataFrame) -> str:
+    """A string frame as a Markdown table, cells made one-line and pipe-safe."""
+    cells = frame.map(markdown_cell)
+    cells.columns = [markdown_cell(c) for c in frame.columns]
+    return cells.to_markdown(index=False, disable_numparse=True)
+
+
+def relative_link(path: Path | str, start: Path) -> str:
+    """``path`` relative to ``start`` with forward slashes, for links inside ``report.md``."""
+    return Path(os.path.relpath(Path(path).resolve(), start.resolve())).as_posix()
+
+
+def records_section(collection: Collection, run_dirs: Sequence[Path], out_dir: Path) -> str:
+    """How many records were found, read, skipped and de-duplicated, and when the runs finished."""
+    runs = collection.runs
+    status = runs["status"].value_counts()
+    lines = [
+        "## Records", "",
+        f"- Run folders: {', '.join(f'`{d}`' for d in run_dirs)}",
+        f"- `result.json` files found: {collection.n_files}; records read: "
+        f"{collection.n_files - len(collection.skipped)}; runs kept: {len(runs)} "
+        f"({status.get('ok', 0)} ok, {status.get('failed', 0)} failed"
+        + "".join(f", {n} {s}" for s, n in status.items() if s not in ("ok", "failed")) + ")",
+        f"- Unreadable files skipped: {len(collection.skipped)}",
+    ]
+    lines += [f"  - [`{markdown_cell(p)}`]({relative_link(p, out_dir)})" for p in collection.skipped]
+    lines.append(f"- Duplicate ok records dropped (same `config_hash`, an ok record finished later): "
+                 f"{len(collection.duplicates)}")
+    lines += [f"  - [`{markdown_cell(p)}`]({relative_link(p, out_dir)})" for p in collection.duplicates]
+    finished = pd.to_datetime(runs["finished_at"], utc=True, errors="coerce", format="ISO8601").dropna()
+    if not finished.empty:
+        lines.append(f"- Runs finished between {finished.min():%Y-%m-%d %H:%M} and "
+                     f"{finished.max():%Y-%m-%d %H:%M} UTC")
+    return "\n".join(lines) + "\n"
+
+
+def coverage_section(runs: pd.DataFrame, ok: pd.DataFrame, panel_table: pd.DataFrame) -> str:
+    """Per panel, the seeds of ok runs at each training-set size for each approach/method."""
+    lines = ["## Coverage", "",
+             "Seeds with an ok run, per approach (method) and training-set size.", ""]
+    for _, panel in panel_table.iterrows():
+        rows = sort_rows(select_panel(ok, panel))
+        rows["side"] = [method_label(a, m) for a, m in zip(rows["approach"], rows["method"], strict=True)]
+        rows["size"] = rows["train_size"].map(size_label)
+        sizes = list(dict.fromkeys(rows["size"]))
+        sides = list(dict.fromkeys(sort_rows(rows, first=())["side"]))
+        seeds = rows.groupby(["side", "size"])["seed"].agg(lambda s: format_seeds([int(v) for v in s.dropna()]))
+        grid = seeds.unstack("size").reindex(index=sides, columns=sizes).fillna(MISSING)
+        grid = grid.reset_index(names="approach (method)")
+        grid.columns.name = None
+        n_failed = int(((runs["status"] != "ok") & (runs["task"] == panel["task"])).sum())
+        lines += [f"### {panel['label']}", "", frame_to_markdown(grid), ""]
+        if n_failed:
+            lines += [f"Failed runs for task `{panel['task']}`: {n_failed} (see [Failed runs](#failed-runs)).", ""]
+    return "\n".join(lines)
+
+
+def panel_section(panel: pd.Series, accuracy: Table, cost: Table, figures: dict[str, Path], out_dir: Path) -> str:
+    """One panel's tables and figures; ``figures`` maps figure kind to its PNG."""
+    lines = [f"### {panel['label']}", "", f"#### Test {panel['primary_metric']}", "",
+             accuracy.to_markdown(), f"![learning curve]({relative_link(figures['learning_curve'], out_dir)})", "",
+             "#### Cost", "", cost.to_markdown(), f"![fit time]({relative_link(figures['cost'], out_dir)})", ""]
+    return "\n".join(lines)
+
+
+def first_error_line(error: object) -> str:
+    """The message line of a record's ``error`` (not the ``Traceback`` header), shortened."""
+    if not isinstance(error, str) or not error.strip():
+        return "(no error message)"
+    lines = [line.strip() for line in error.strip().splitlines() if line.strip()]
+    line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return line if len(line) <= MAX_ERROR_CHARS else line[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def failures_section(runs: pd.DataFrame, out_dir: Path) -> str:
+    """Every run whose status is not ``ok``: its config, first error line and record link."""
+    failed = runs[runs["status"] != "ok"]
+    lines = ["## Failed runs", ""]
+    if failed.empty:
+        return "\n".join(lines + ["None.", ""])
+    ok_hashes = set(runs.loc[runs["status"] == "ok", "config_hash"].dropna())
+    table = pd.DataFrame({
+        "task": failed["task"], "approach": failed["approach"], "method": failed["method"].fillna(MISSING),
+        SIZE_HEADER: failed["train_size"].map(lambda s: MISSING if pd.isna(s) else str(int(s))),
+        "seed": failed["seed"].map(lambda s: MISSING if pd.isna(s) else str(int(s))),
+        "overrides": failed["overrides"].fillna("").map(lambda o: f"`{o}`" if o else MISSING),
+        "error": failed["error"].map(first_error_line),
+        "later ok": failed["config_hash"].map(lambda h: "yes" if h in ok_hashes else ""),
+        "record": failed["path"].map(lambda p: f"[result.json]({relative_link(p, out_dir)})"),
+    })
+    if not (table["later ok"] == "yes").any():
+        table = table.drop(columns="later ok")
+    lines += [f"{len(failed)} run(s) did not finish ok.", "", frame_to_markdown(table.astype(str)), ""]
+    return "\n".join(lines)

@@ -1,0 +1,340 @@
+"""Tests of the report (``reports``) on synthetic run records written into tmp folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reports import build_report
+from reports.analyse import metric_summary, ok_runs, panels
+from reports.cli import main, parse_args
+from reports.collect import collect_runs
+from reports.errors import NoRecordsError, NoSuccessfulRunsError
+from reports.stats import bootstrap_ci
+
+SIZES = (100, 300, 1000)
+SEEDS = (0, 1, 2)
+#: Test accuracy at seed 0; seeds 1 and 2 add SEED_OFFSETS, so the mean over seeds is base + 0.04/3.
+BASE_ACCURACY = {
+    ("pipeline", 100): 0.70, ("pipeline", 300): 0.75, ("pipeline", 1000): 0.80,
+    ("e2e", 100): 0.55, ("e2e", 300): 0.72, ("e2e", 1000): 0.86,
+}
+SEED_OFFSETS = (0.00, 0.01, 0.03)
+METHODS = {"pipeline": "hog_svm", "e2e": "cnn"}
+FAILED_ERROR = "RuntimeError: boom in the e2e trainer\nTraceback (most recent call last):\n  File ..."
+
+
+def make_record(task="image", approach="pipeline", train_size=100, seed=0, *, status="ok", metrics=None,
+                primary_metric="accuracy", higher_is_better=True, fit_time_s=1.0, config_hash=None,
+                finished_at="2026-11-29T14:00:05+00:00", error=None, dataset="fashion_mnist") -> dict:
+    """A schema-1 run record as a job writes it (see DESIGN.md section 4)."""
+    method = METHODS.get(approach, "m")
+    ok = status == "ok"
+    return {
+        "schema": 1, "task": task, "dataset": dataset, "approach": approach, "method": method,
+        "train_size": train_size, "seed": seed, "primary_metric": primary_metric,
+        "higher_is_better": higher_is_better, "status": status, "error": error,
+        "metrics": (metrics or {}) if ok else {}, "val_metrics": (metrics or {}) if ok else {},
+        "cost": {"fit_time_s": fit_time_s, "feature_time_s": 0.5 if approach == "pipeline" else 0.0,
+                 "predict_time_s": 0.2, "latency_ms_per_sample": 0.05 if approach == "pipeline" else 0.4,
+                 "train_flops": 1.5e12 if approach == "e2e" else None, "n_params": 1234 if ok else None,
+                 "peak_rss_mb": 512.0},
+        "hyperparameters": {"svm__C": 1.0},
+        "config": {"task": task, "big": list(range(50))},
+        "overrides": [f"task={task}", f"approach={approach}", f"train_size={train_size}", f"seed={seed}"],
+        "config_hash": config_hash or f"{task}-{approach}-{train_size}-{seed}",
+        "env": {"python": "3.11.7", "torch": "2.13.0"},
+        "started_at": "2026-11-29T14:00:00+00:00", "finished_at": finished_at,
+    }
+
+
+def write_record(folder: Path, record: dict) -> Path:
+    """Write ``record`` as ``folder/result.json`` (folders created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "result.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    return path
+
+
+def write_sweep(root: Path) -> Path:
+    """A sweep: image (accuracy) × both approaches × SIZES × SEEDS, a small lower-is-better
+    speech task, one failed record, one corrupt record and one temporary file."""
+    job = 0
+    for (approach, size), base in BASE_ACCURACY.items():
+        for seed, offset in zip(SEEDS, SEED_OFFSETS, strict=True):
+            fit_time = (0.01 if approach == "pipeline" else 0.2) * size * (1 + 0.1 * seed)
+            write_record(root / str(job), make_record("image", approach, size, seed, fit_time_s=fit_time,
+                                                     metrics={"accuracy": base + offset, "macro_f1": base}))
+            job += 1
+    for approach, wer in (("pipeline", 0.30), ("e2e", 0.20)):
+        for size in (100, 1000):
+            for seed in (0, 1):
+                write_record(root / str(job), make_record(
+                    "speech", approach, size, seed, dataset="digits", primary_metric="wer",
+                    higher_is_better=False, metrics={"wer": wer + 0.02 * seed}))
+                job += 1
+    write_record(root / "failed", make_record("image", "e2e", None, 7, status="failed", error=FAILED_ERROR))
+    (root / "corrupt").mkdir()
+    (root / "corrupt" / "result.json").write_text('{"schema": 1, "task": "ima', encoding="utf-8")
+    (root / "tmp").mkdir()
+    (root / "tmp" / "result.json.tmp").write_text("{", encoding="utf-8")
+    return root
+
+
+N_OK = len(BASE_ACCURACY) * len(SEEDS) + 2 * 2 * 2
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The report of the synthetic sweep, built once: (sweep root, report.md path, warnings)."""
+    root = write_sweep(tmp_path_factory.mktemp("sweep"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = build_report([root], root / "report")
+    return root, report, [str(w.message) for w in caught]
+
+
+def test_report_files_exist(built):
+    root, report, _ = built
+    out = root / "report"
+    assert report == out / "report.md" and report.stat().st_size > 0
+    for task in ("image", "speech"):
+        for kind in ("accuracy", "cost"):
+            for suffix in ("md", "tex", "csv"):
+                assert (out / "tables" / f"{kind}_{task}.{suffix}").stat().st_size > 0
+        for kind in ("learning_curve", "cost"):
+            for suffix in ("png", "pdf"):
+                path = out / "figures" / f"{kind}_{task}.{suffix}"
+                assert path.stat().st_size > 1000
+    assert (out / "figures" / "learning_curve_image.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "figures" / "learning_curve_image.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_runs_csv_has_every_record_including_failed(built):
+    root, _, _ = built
+    runs = pd.read_csv(root / "report" / "runs.csv")
+    assert len(runs) == N_OK + 1
+    assert runs["status"].value_counts().to_dict() == {"ok": N_OK, "failed": 1}
+    assert {"metrics.accuracy", "cost.fit_time_s", "cost.train_flops", "env.torch", "config_hash",
+            "overrides", "path"} <= set(runs.columns)
+    assert not any(c == "config" or c.startswith("config.") for c in runs.columns)
+    failed = runs[runs["status"] == "failed"].iloc[0]
+    assert failed["error"].startswith("RuntimeError: boom") and pd.isna(failed["train_size"])
+    assert runs.loc[runs["status"] == "ok", "overrides"].str.contains("task=image approach=").any()
+
+
+def test_corrupt_record_is_skipped_with_a_warning_and_counted(built):
+    _, report, messages = built
+    assert any("corrupt" in m and "skipping" in m for m in messages)
+    text = report.read_text()
+    assert "Unreadable files skipped: 1" in text and "corrupt/result.json" in text
+
+
+def test_accuracy_table_has_expected_mean_and_ci(built):
+    root, _, _ = built
+    tables = root / "report" / "tables"
+    values = [BASE_ACCURACY["pipeline", 1000] + o for o in SEED_OFFSETS]
+    expected = np.mean(values)
+    data = pd.read_csv(tables / "accuracy_image.csv")
+    cell = data[(data["approach"] == "pipeline") & (data["train_size"] == 1000)].iloc[0]
+    assert cell["mean"] == pytest.approx(expected)
+    assert cell["n_seeds"] == 3
+    assert min(values) <= cell["ci_low"] < expected < cell["ci_high"] <= max(values)
+    assert cell["half_width"] == pytest.approx((cell["ci_high"] - cell["ci_low"]) / 2)
+
+    markdown = (tables / "accuracy_image.md").read_text()
+    header = markdown.splitlines()[0]
+    # Pipeline column left of the e2e column.
+    assert header.index("pipeline (hog_svm)") < header.index("e2e (cnn)") < header.index("n seeds")
+    row = next(line for line in markdown.splitlines() if line.startswith("| 1000"))
+    assert f"{expected:.3f} ± {cell['half_width']:.3f}" in row
+    assert row.rstrip(" |").endswith("3")
+
+
+def test_lower_is_better_task_is_labelled(built):
+    root, _, _ = built
+    markdown = (root / "report" / "tables" / "accuracy_speech.md").read_text()
+    assert "wer (lower is better)" in markdown
+    assert "0.210 ± 0.010" in markdown  # e2e: 0.20 and 0.22 over two seeds
+
+
+def test_latex_table_uses_booktabs_and_escapes(built):
+    root, _, _ = built
+    tex = (root / "report" / "tables" / "cost_image.tex").read_text()
+    for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
+        assert tex.count(rule) == 1
+    assert r"hog\_svm" in tex and "hog_svm" not in tex.replace(r"hog\_svm", "")
+    assert "±" not in tex and r"$\pm$" in tex and r"$\times$" in tex
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+def test_latex_tables_compile(built, tmp_path):
+    root, _, _ = built
+    tables = sorted((root / "report" / "tables").glob("*.tex"))
+    body = "\n".join(rf"\input{{{p.as_posix()}}}" for p in tables)
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n" + body + "\n\\end{document}\n")
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_cost_table_has_ratio_rows(built):
+    root, _, _ = built
+    data = pd.read_csv(root / "report" / "tables" / "cost_image.csv")
+    ratio = data[(data["quantity"] == "fit_time_s_ratio") & (data["train_size"] == 300)]["mean"].item()
+    # Fit time is 0.2·n·(1 + 0.1·seed) for e2e and 0.01·n·(1 + 0.1·seed) for the pipeline.
+    assert ratio == pytest.approx(20.0)
+    markdown = (root / "report" / "tables" / "cost_image.md").read_text()
+    assert "e2e/pipeline" in markdown and "20.0×" in markdown and "8.00×" in markdown  # latency 0.4/0.05
+    assert "1.50 T" in markdown  # e2e train FLOPs with an SI prefix
+
+
+def test_report_md_embeds_tables_figures_and_failures(built):
+    root, report, _ = built
+    text = report.read_text()
+    assert "![learning curve](figures/learning_curve_image.png)" in text
+    assert "![fit time](figures/cost_image.png)" in text
+    assert "| train size" in text and "pipeline (hog_svm)" in text
+    failures = text[text.index("## Failed runs"):]
+    assert "RuntimeError: boom in the e2e trainer" in failures and "Traceback" not in failures
+    assert "failed/result.json" in failures
+    assert f"runs kept: {N_OK + 1} ({N_OK} ok, 1 failed)" in text
+
+
+def test_report_md_lists_coverage(built):
+    _, report, _ = built
+    coverage = report.read_text().split("## Coverage")[1].split("## Results")[0]
+    image = coverage.split("### image")[1].split("###")[0]
+    header = next(line for line in image.splitlines() if line.startswith("| approach (method)"))
+    assert [cell.strip() for cell in header.split("|")[2:-1]] == [str(size) for size in SIZES]
+    assert image.count("0–2") == 2 * len(SIZES)
+    assert "Failed runs for task `image`: 1" in image
+
+
+def test_duplicate_ok_records_keep_the_latest(tmp_path):
+    early = make_record(config_hash="same", metrics={"accuracy": 0.5}, finished_at="2026-11-29T10:00:00+00:00")
+    late = make_record(config_hash="same", metrics={"accuracy": 0.9}, finished_at="2026-11-29T12:00:00+00:00")
+    write_record(tmp_path / "b", early)
+    write_record(tmp_path / "a", late)
+    write_record(tmp_path / "c", make_record(seed=1, metrics={"accuracy": 0.7}))
+    with pytest.warns(UserWarning, match="duplicate ok record"):
+        collection = collect_runs([tmp_path])
+    assert len(collection.runs) == 2
+    assert collection.runs["metrics.accuracy"].tolist() == [0.9, 0.7]
+    assert collection.duplicates == ((tmp_path / "b" / "result.json").resolve(),)
+
+
+def test_single_seed_shows_mean_only_and_identical_seeds_do_not_crash(tmp_path):
+    write_record(tmp_path / "0", make_record(train_size=100, seed=0, metrics={"accuracy": 0.8}))
+    for seed in (0, 1):
+        write_record(tmp_path / f"1{seed}", make_record(train_size=300, seed=seed, metrics={"accuracy": 0.9}))
+    build_report([tmp_path], tmp_path / "out")
+    data = pd.read_csv(tmp_path / "out" / "tables" / "accuracy_image.csv").set_index("train_size")
+    assert np.isnan(data.loc[100, "ci_low"]) and data.loc[100, "n_seeds"] == 1
+    assert data.loc[300, "ci_low"] == data.loc[300, "ci_high"] == pytest.approx(0.9)
+    markdown = (tmp_path / "out" / "tables" / "accuracy_image.md").read_text()
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")][1:]
+    assert rows[0].startswith("| 100 ") and "0.800 " in rows[0]
+    assert not any("±" in row for row in rows)
+
+
+def test_bootstrap_ci_edge_cases():
+    assert np.isnan(bootstrap_ci([0.5])).all() and np.isnan(bootstrap_ci([])).all()
+    assert bootstrap_ci([0.7, 0.7, np.nan]) == (0.7, 0.7)
+    low, high = bootstrap_ci([0.1, 0.2, 0.3, 0.4])
+    assert 0.1 <= low < 0.25 < high <= 0.4
+    assert bootstrap_ci([0.1, 0.2, 0.3, 0.4]) == (low, high)
+
+
+def test_cli_empty_folder_is_a_one_line_error(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("e2ebench-report: error: no run records")
+    assert not (tmp_path / "report").exists()
+
+
+def test_cli_missing_folder_is_a_one_line_error(tmp_path, capsys):
+    assert main([str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+
+
+def test_cli_only_corrupt_records(tmp_path, capsys):
+    (tmp_path / "result.json").write_text("not json")
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("e2ebench-report: warning: skipping")
+    assert err[-1].startswith("e2ebench-report: error: no run records") and "1 unreadable" in err[-1]
+
+
+def test_cli_only_failed_runs_writes_failures_and_exits_2(tmp_path, capsys):
+    write_record(tmp_path / "0", make_record(status="failed", error="ValueError: bad | input\nTraceback ..."))
+    assert main([str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "none of the 1 run(s) is ok" in captured.err
+    assert "out/report.md" in captured.out
+    text = (tmp_path / "out" / "report.md").read_text()
+    assert r"ValueError: bad \| input" in text
+    assert len(pd.read_csv(tmp_path / "out" / "runs.csv")) == 1
+
+
+def test_cli_success_is_reproducible_and_ignores_records_in_the_out_folder(built, capsys):
+    root, _, _ = built
+    out = root / "cli-out"
+    write_record(out / "stray", make_record(seed=5, metrics={"accuracy": 0.1}))
+    assert main([str(root), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == f"report written to {out / 'report.md'}"
+    assert "e2ebench-report: warning: skipping" in captured.err
+    assert 5 not in pd.read_csv(out / "runs.csv")["seed"].tolist()
+    for name in ("accuracy_image.csv", "accuracy_image.md", "cost_image.tex"):
+        assert (out / "tables" / name).read_bytes() == (root / "report" / "tables" / name).read_bytes()
+
+
+def test_cli_default_out_is_inside_the_first_run_dir(tmp_path):
+    assert parse_args([str(tmp_path), "other"]).out == tmp_path / "report"
+    assert parse_args([str(tmp_path), "--out", "x"]).out == Path("x")
+
+
+def test_build_report_raises_on_no_records(tmp_path):
+    with pytest.raises(NoRecordsError):
+        build_report([tmp_path], tmp_path / "out")
+    write_record(tmp_path / "x", make_record(status="failed"))
+    with pytest.raises(NoSuccessfulRunsError) as info:
+        build_report(tmp_path, tmp_path / "out")
+    assert info.value.report_path.exists()
+
+
+def test_overlapping_run_dirs_and_foreign_schema(tmp_path):
+    write_record(tmp_path / "a", make_record(metrics={"accuracy": 0.8}))
+    write_record(tmp_path / "b", {**make_record(seed=1, metrics={"accuracy": 0.8}), "schema": 2})
+    with pytest.warns(UserWarning, match="schema 2"):
+        collection = collect_runs([tmp_path, tmp_path / "a", tmp_path / "a" / "result.json"])
+    assert collection.n_files == 2 and len(collection.runs) == 1 and len(collection.skipped) == 1
+
+
+def test_panels_keep_datasets_and_metrics_apart(tmp_path):
+    write_record(tmp_path / "0", make_record(dataset="digits", metrics={"accuracy": 0.9}, config_hash="d"))
+    write_record(tmp_path / "1", make_record(dataset="fashion_mnist", metrics={"accuracy": 0.8}))
+    write_record(tmp_path / "2", make_record("text", metrics={"accuracy": 0.5, "macro_f1": 0.4}))
+    write_record(tmp_path / "3", make_record("text", seed=1, primary_metric="macro_f1", metrics={"macro_f1": 0.4}))
+    table = panels(ok_runs(collect_runs([tmp_path]).runs))
+    assert sorted(table["name"]) == ["image_digits", "image_fashion_mnist", "text_accuracy", "text_macro_f1"]
+    summary = metric_summary(ok_runs(collect_runs([tmp_path]).runs))
+    assert sorted(summary["mean"]) == pytest.approx([0.4, 0.5, 0.8, 0.9])
+
+
+def test_out_dir_may_be_the_run_dir(tmp_path):
+    write_record(tmp_path / "job", make_record(metrics={"accuracy": 0.8}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert build_report([tmp_path / "job"], tmp_path).exists()
+    assert len(pd.read_csv(tmp_path / "runs.csv")) == 1
