@@ -31,6 +31,9 @@ class HOG(TransformerMixin, BaseEstimator):
         self.cell_size = cell_size
         self.n_bins = n_bins
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: nothing is learned from data
+
     def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "HOG":
         self._descriptor(np.asarray(X))
         return self

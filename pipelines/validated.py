@@ -35,7 +35,8 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         search_results_ (list of ``{"params", "val_score", "fit_time_s"}``),
         feature_time_s_ (float, seconds in feature steps during fit),
         n_params_ (int, learned numbers in all fitted steps), train_flops_ (None:
-        not counted for classical learners), pipeline_ (the fitted Pipeline).
+        not counted for classical learners), features_ (the fitted feature
+        Pipeline), learner_ (the fitted final step).
     """
 
     def __init__(self, pipeline: Pipeline, param_grid: Mapping[str, list] | None = None,
@@ -81,22 +82,23 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
                 best = (score, params, features, learner)
 
         self.best_score_, self.best_params_, features, learner = best
-        self.pipeline_ = Pipeline(list(features.steps) + [(learner_name, learner)])
+        # Kept as two fitted parts: a Pipeline assembled from fitted steps is
+        # "not fitted" to scikit-learn, since its own fit never ran.
+        self.features_, self.learner_ = features, learner
         self.classes_ = learner.classes_ if hasattr(learner, "classes_") else np.unique(y)
-        self.n_params_ = _count_learned_numbers(self.pipeline_)
+        self.n_params_ = sum(_count_learned_numbers(step) for _, step in features.steps) \
+            + _count_learned_numbers(learner)
         self.train_flops_ = None
         return self
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.pipeline_.predict(X)
+        return self.learner_.predict(self.features_.transform(X))
 
 
-def _count_learned_numbers(pipeline: Pipeline) -> int:
-    """Numbers a fitted pipeline learned: sizes of its steps' array attributes ending in ``_``."""
-    total = 0
-    for _, step in pipeline.steps:
-        for name, value in vars(step).items():
-            if name.endswith("_") and not name.startswith("_") and isinstance(value, np.ndarray) \
-                    and value.dtype.kind in "fiu" and name != "classes_":
-                total += value.size
-    return total
+def _count_learned_numbers(estimator: BaseEstimator) -> int:
+    """Numbers a fitted estimator learned: sizes of its numeric array attributes ending in ``_``."""
+    return sum(
+        value.size for name, value in vars(estimator).items()
+        if name.endswith("_") and not name.startswith("_") and name != "classes_"
+        and isinstance(value, np.ndarray) and value.dtype.kind in "fiu"
+    )

@@ -1,0 +1,118 @@
+"""The runner through the real Hydra app: records, resume, failures, bad overrides."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FAST, records
+
+
+def test_single_run_writes_a_complete_record(app, tmp_path):
+    out = tmp_path / "run"
+    assert app("train_size=300", "seed=0", f"hydra.run.dir={out}", *FAST) == 0
+    record = json.loads((out / "result.json").read_text())
+    assert record["status"] == "ok", record["error"]
+    assert record["schema"] == 1
+    assert (record["task"], record["dataset"], record["approach"], record["method"]) == \
+        ("image", "fashion_mnist", "pipeline", "hog_svm")
+    assert record["train_size"] == 300 and record["seed"] == 0
+    assert set(record["metrics"]) == {"accuracy", "macro_f1"} == set(record["val_metrics"])
+    cost = record["cost"]
+    for key in ("fit_time_s", "feature_time_s", "predict_time_s", "latency_ms_per_sample",
+                "train_flops", "n_params", "peak_rss_mb"):
+        assert key in cost
+    assert 0 < cost["feature_time_s"] <= cost["fit_time_s"]
+    assert cost["peak_rss_mb"] > 50
+    assert record["config"]["train_size"] == 300 and record["config_hash"]
+    assert record["env"]["torch"] and record["env"]["threads"] >= 1
+    assert record["started_at"] <= record["finished_at"]
+    assert not list(out.glob("*.tmp")), "no temporary file is left behind"
+
+
+def test_whole_pool_is_the_default_for_null(app, tmp_path):
+    out = tmp_path / "run"
+    # A 1,000-image validation split leaves 59,000 images in the pool; the record
+    # keeps the number actually used, not null.
+    assert app("train_size=null", "task.val_size=59990", f"hydra.run.dir={out}", "tuning.budget=1") == 0
+    record = records(out)[0]
+    assert record["status"] == "ok", record["error"]
+    assert record["train_size"] == 10
+
+
+def test_sweep_writes_eight_records_and_a_relaunch_skips_them(app, tmp_path):
+    sweep = tmp_path / "sweep"
+    args = ["-m", "approach=pipeline,e2e", "train_size=100,200", "seed=0,1",
+            f"hydra.sweep.dir={sweep}", *FAST, "trainer.max_epochs=1"]
+    assert app(*args) == 0
+    first = records(sweep)
+    assert len(first) == 8 and all(r["status"] == "ok" for r in first)
+    assert len({r["config_hash"] for r in first}) == 8
+    stamps = {r["config_hash"]: r["finished_at"] for r in first}
+    # seeds are paired: both approaches saw the same subset sizes
+    assert {(r["approach"], r["train_size"], r["seed"]) for r in first} == \
+        {(a, n, s) for a in ("pipeline", "e2e") for n in (100, 200) for s in (0, 1)}
+
+    assert app(*args) == 0
+    second = records(sweep)
+    assert len(second) == 8, "no duplicate records"
+    assert {r["config_hash"]: r["finished_at"] for r in second} == stamps, "nothing re-ran"
+
+
+def test_a_failed_job_is_recorded_and_the_sweep_goes_on(app, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    # 999999 exceeds the training pool: that job fails, the other one finishes.
+    code = app("-m", "train_size=100,999999", f"hydra.sweep.dir={sweep}", *FAST)
+    assert code == 1, "the sweep reports its failure in the exit status"
+    by_size = {r["config"]["train_size"]: r for r in records(sweep)}
+    assert by_size[100]["status"] == "ok"
+    failed = by_size[999999]
+    assert failed["status"] == "failed"
+    assert "exceeds the training pool" in failed["error"]
+    assert failed["metrics"] == {}
+    out = capsys.readouterr().out
+    assert "1 failed" in out and "train_size=999999" in out
+
+
+def test_e2e_record_counts_flops_and_parameters(app, tmp_path):
+    out = tmp_path / "run"
+    assert app("approach=e2e", "train_size=200", f"hydra.run.dir={out}", *FAST) == 0
+    record = records(out)[0]
+    assert record["status"] == "ok", record["error"]
+    assert record["method"] == "cnn"
+    assert record["cost"]["n_params"] > 100_000
+    # forward+backward FLOPs per image are ~10^7 for this CNN: 200 images x 1-2 epochs
+    assert 200 * 1e6 < record["cost"]["train_flops"] < 200 * 2 * 1e9
+    assert (out / "model.ckpt").is_file()
+    assert (out / "logs" / "metrics.csv").is_file()
+
+
+@pytest.mark.parametrize("override, message", [
+    ("train_size=-5", "train_size=-5 must be a positive integer"),
+    ("train_size=0", "train_size=0 must be a positive integer"),
+    ("train_size=10000000", "exceeds the training pool"),
+    ("seed=abc", "seed='abc' must be an integer"),
+    ("method=cnn", "method=cnn is a e2e method but approach=pipeline"),
+    ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
+])
+def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
+    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert records(tmp_path / "run")[0]["status"] == "failed"
+
+
+@pytest.mark.parametrize("override, message", [
+    ("task=nope", "Could not find 'task/nope'"),
+    ("method=nope", "Could not find 'method/nope'"),
+    ("approach=both", "Could not find 'approach/both'"),
+])
+def test_unknown_choice_is_named(app, tmp_path, capsys, override, message):
+    code = app(override, f"hydra.run.dir={tmp_path / 'run'}")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert message in captured.err
+    assert "Traceback" not in captured.err
