@@ -5,7 +5,7 @@ from __future__ import annotations
 import lightning as L
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 
 
 class ArrayDataModule(L.LightningDataModule):
@@ -32,9 +32,15 @@ class ArrayDataModule(L.LightningDataModule):
         self.seed = seed
 
     def train_dataloader(self) -> DataLoader:
-        # Data is in memory: worker processes would only add start-up cost.
         generator = torch.Generator().manual_seed(self.seed)
-        return DataLoader(self.train_set, batch_size=self.batch_size, shuffle=True, generator=generator)
+        sampler = BatchSampler(RandomSampler(self.train_set, generator=generator), self.batch_size, drop_last=False)
+        return _batched_loader(self.train_set, sampler)
 
     def val_dataloader(self) -> DataLoader:
-        return DataLoader(self.val_set, batch_size=1024)
+        return _batched_loader(self.val_set, BatchSampler(SequentialSampler(self.val_set), 1024, drop_last=False))
+
+
+def _batched_loader(dataset: TensorDataset, sampler: BatchSampler) -> DataLoader:
+    # One fancy-index per batch instead of collating items one by one (about a
+    # third of a small CNN's step time here); data is in memory, so no workers.
+    return DataLoader(dataset, sampler=sampler, batch_size=None)
