@@ -6,11 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-# Before torch or numpy start their thread pools: with more threads than cores,
-# OpenMP's busy-waiting made small models 20-100x slower here (DESIGN.md §7).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-# W&B runs offline unless the user asks otherwise, so no account is needed.
-os.environ.setdefault("WANDB_MODE", "offline")
+from benchmarks import process
+
+process.configure()  # before torch or numpy start their thread pools
 
 import hydra  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402

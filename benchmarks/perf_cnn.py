@@ -16,7 +16,9 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+from benchmarks import process  # noqa: E402
+
+process.configure()
 
 import lightning as L  # noqa: E402
 import numpy as np  # noqa: E402
