@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-RECORD_NAME = "result.json"
-SUPPORTED_SCHEMA = 1
+from benchmarks.record import RECORD_NAME, SCHEMA as SUPPORTED_SCHEMA
+
 REQUIRED_FIELDS = ("task", "approach", "status")
 
 #: Columns that lead ``runs.csv``; every other column follows in sorted order.

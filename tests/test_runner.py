@@ -74,6 +74,13 @@ def test_a_failed_job_is_recorded_and_the_sweep_goes_on(app, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 failed" in out and "train_size=999999" in out
 
+    # the report builds from these records and shows the failure
+    from reports import build_report
+
+    report = build_report([sweep], tmp_path / "report").read_text()
+    assert "exceeds the training pool" in report
+    assert (tmp_path / "report" / "figures" / "learning_curve_image.png").stat().st_size > 0
+
 
 def test_e2e_record_counts_flops_and_parameters(app, tmp_path):
     out = tmp_path / "run"
