@@ -72,6 +72,9 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> "LightningClassifier":
         out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
+        # a re-run of a killed job starts from scratch, not from its stale files
+        for stale in ("checkpoints", "trials"):
+            shutil.rmtree(out / stale, ignore_errors=True)
         trainer_kwargs = dict(self.trainer or {})
         if trainer_kwargs.get("enable_progress_bar") is None:
             trainer_kwargs["enable_progress_bar"] = sys.stderr.isatty()
