@@ -93,7 +93,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         log.debug("job failed:\n%s", "".join(traceback.format_exception(exc)))
     record["cost"]["peak_rss_mb"] = _peak_rss_mb()
     record["finished_at"] = utc_now()
-    write_record(record, out_dir)
+    try:
+        write_record(record, out_dir)
+    except OSError as exc:  # disk full, folder gone: say so, keep the sweep going
+        log.error("could not write the run record in %s: %s", out_dir, exc)
+        exception = exception or exc
     if logger is not None:
         _log_to_tracker(logger, record)
     if exception is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import logging
 import shutil
 import sys
@@ -36,7 +37,12 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
     Args:
         module: a callable (``_partial_`` Hydra target) returning a LightningModule
             whose ``forward`` maps a batch of inputs to ``(B, n_classes)`` logits
-            and which logs ``val_acc``. Keyword arguments come from the candidate.
+            and which logs ``val_acc``. Keyword arguments come from the candidate;
+            ``n_classes``, when the callable takes it and the config does not
+            set it, is ``max label + 1`` over the training and validation
+            labels. A module whose inputs are not numeric arrays (text) defines
+            ``encode_inputs(X) -> np.ndarray``, applied to the training,
+            validation and prediction inputs before they become tensors.
         param_grid: ``{module_kwarg: [values]}`` to search.
         budget: at most this many candidates (shared with the pipeline side).
         seed: training seed (initialisation, dropout, batch order).
@@ -70,7 +76,7 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
         self.output_dir = output_dir
         self.logger = logger
 
-    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> "LightningClassifier":
+    def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "LightningClassifier":
         out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
         # a re-run of a killed job starts from scratch, not from its stale files
         for stale in ("checkpoints", "trials"):
@@ -83,10 +89,14 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
         self.search_results_, self.epochs_ = [], []
         self.train_flops_ = 0
         best = None
+        fixed = _implied_module_kwargs(self.module, y, y_val)
         for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
             L.seed_everything(self.seed, workers=True, verbose=False)
-            model = self.module(**params)
-            datamodule = ArrayDataModule(X, y, X_val, y_val, self.batch_size, self.seed)
+            model = self.module(**fixed, **params)
+            # per candidate: a candidate may change the encoding (max_len, say);
+            # encoding 66k glosses takes well under a second
+            X_enc, X_val_enc = _encode(model, X), _encode(model, X_val)
+            datamodule = ArrayDataModule(X_enc, y, X_val_enc, y_val, self.batch_size, self.seed)
             checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
                                          monitor="val_acc", mode="max", save_top_k=1,
                                          enable_version_counter=False)
@@ -96,7 +106,7 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
                 logger=CSVLogger(out, name="trials", version=str(trial)),
                 default_root_dir=out,
             )
-            flops_per_example = _train_flops_per_example(model, X[:2], y[:2])
+            flops_per_example = _train_flops_per_example(model, X_enc[:2], y[:2])
             trainer.fit(model, datamodule=datamodule)
             epochs = trainer.current_epoch
             self.train_flops_ += flops_per_example * len(y) * epochs
@@ -110,7 +120,7 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
                 best = (score, params, checkpoint.best_model_path)
 
         self.best_score_, self.best_params_, best_path = best
-        self.model_ = self.module(**self.best_params_)
+        self.model_ = self.module(**fixed, **self.best_params_)
         state = torch.load(best_path, map_location="cpu", weights_only=False)["state_dict"]
         self.model_.load_state_dict(state)
         self.model_.eval()
@@ -126,12 +136,48 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     @torch.inference_mode()
-    def predict(self, X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
-        """Class indices, ``(n,)`` int64, from batched forward passes in eval mode."""
+    def predict(self, X: Any, batch_size: int = 1024) -> np.ndarray:
+        """Class indices, ``(n,)`` int64, from batched forward passes in eval mode.
+
+        ``X`` is what the task gives (an array, or strings for text), encoded
+        by the model's ``encode_inputs`` when it has one.
+        """
         self.model_.eval()
+        X = _encode(self.model_, X)
         preds = [self.model_(torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size]))).argmax(dim=1)
                  for i in range(0, len(X), batch_size)]
         return torch.cat(preds).numpy()
+
+
+def _encode(model: L.LightningModule, X: Any) -> np.ndarray:
+    """The model's own encoding of raw task inputs (``encode_inputs``), or ``X`` unchanged.
+
+    A model that owns its input format (text as bytes, say) defines
+    ``encode_inputs(X) -> np.ndarray``; numeric arrays need none.
+    """
+    encode = getattr(model, "encode_inputs", None)
+    return X if encode is None else encode(X)
+
+
+def _implied_module_kwargs(module: Callable[..., L.LightningModule], y: np.ndarray,
+                           y_val: np.ndarray) -> dict[str, Any]:
+    """``{"n_classes": K}`` from the labels when the module takes it and the config left it out.
+
+    Labels are class indices ``0..K-1``; the validation split holds every class,
+    so ``K = max(y, y_val) + 1`` even when a small training subset lacks one.
+    This lets one method config serve data sources with different class
+    counts (WordNet supersenses: 24, AG News: 4).
+    """
+    bound = getattr(module, "keywords", None) or {}  # a functools.partial from Hydra's _partial_
+    if "n_classes" in bound:
+        return {}
+    try:
+        takes_it = "n_classes" in inspect.signature(module).parameters
+    except (TypeError, ValueError):
+        takes_it = False
+    if not takes_it:
+        return {}
+    return {"n_classes": int(max(np.max(y), np.max(y_val))) + 1}
 
 
 def _train_flops_per_example(model: L.LightningModule, x: np.ndarray, y: np.ndarray) -> int:

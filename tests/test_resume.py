@@ -1,0 +1,72 @@
+"""Kill a real sweep with SIGKILL, re-launch the same command: one ok record per config."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.record import write_record
+from tests.conftest import records
+
+SIZES = (100, 200, 300, 400)
+
+
+def _sweep_cmd(sweep: Path) -> list[str]:
+    return [sys.executable, "-m", "benchmarks", "-m", "approach=pipeline",
+            f"train_size={','.join(map(str, SIZES))}", "seed=0", "task.val_size=1000",
+            "tuning.budget=1", f"hydra.sweep.dir={sweep}"]
+
+
+def _kill_after(sweep: Path, n_records: int, timeout: float = 240) -> int:
+    """Start the sweep, SIGKILL its process group once ``n_records`` records exist."""
+    proc = subprocess.Popen(_sweep_cmd(sweep), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if len(list(sweep.rglob("result.json"))) >= n_records and (n_records or sweep.exists()):
+                break
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return len(list(sweep.rglob("result.json")))
+
+
+@pytest.mark.parametrize("kill_at", [0, 2])
+def test_killed_sweep_resumes_without_duplicates_or_losses(tmp_path, kill_at):
+    sweep = tmp_path / "sweep"
+    before = _kill_after(sweep, kill_at)
+    assert before < len(SIZES), "the sweep was killed before it finished"
+    survivors = {r["config_hash"]: r["finished_at"] for r in records(sweep)}
+
+    done = subprocess.run(_sweep_cmd(sweep), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    after = records(sweep)
+    assert sorted(r["config"]["train_size"] for r in after) == list(SIZES)
+    assert all(r["status"] == "ok" for r in after)
+    assert len({r["config_hash"] for r in after}) == len(SIZES)
+    # jobs finished before the kill were not re-run
+    assert {h: t for h, t in ((r["config_hash"], r["finished_at"]) for r in after) if h in survivors} == survivors
+
+
+def test_disk_full_while_writing_keeps_the_previous_record(tmp_path, monkeypatch):
+    write_record({"status": "ok", "n": 1}, tmp_path)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        write_record({"status": "ok", "n": 2}, tmp_path)
+    assert json.loads((tmp_path / "result.json").read_text()) == {"status": "ok", "n": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"], "no temporary file left"
