@@ -18,8 +18,37 @@ from omegaconf import DictConfig  # noqa: E402
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 
+def main() -> None:
+    """The ``e2ebench`` console script: check the output folder, then run Hydra."""
+    problem = _unwritable_output(sys.argv[1:])
+    if problem:
+        print(f"e2ebench: error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    _hydra_main()
+
+
+def _unwritable_output(args: list[str]) -> str | None:
+    """Why the run or sweep folder named on the command line can't be created, if it can't.
+
+    Hydra creates the folder before any job code runs and answers a failure with a
+    traceback, so a folder given on the command line is created here first.
+    """
+    for arg in args:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") not in ("hydra.run.dir", "hydra.sweep.dir") or not value or "$" in value:
+            continue
+        folder = Path(value).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"cannot create the output folder {folder}: {exc.strerror or exc}"
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return f"cannot write into the output folder {folder}: permission denied"
+    return None
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
-def main(cfg: DictConfig) -> None:
+def _hydra_main(cfg: DictConfig) -> None:
     """Run one job; in a sweep, a failed job is recorded and the sweep goes on."""
     from benchmarks.errors import UserError
     from benchmarks.runner import run_job

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from benchmarks.errors import ConfigError, UserError
+from benchmarks.errors import ConfigError
 from benchmarks.record import SCHEMA, config_hash, environment, find_ok_record, utc_now, write_record
 from benchmarks.tasks.base import Task, TaskData
 
@@ -60,8 +60,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     record: dict[str, Any] = {
         "schema": SCHEMA,
         "task": None, "dataset": None,
-        "approach": cfg.get("approach", {}).get("name") if isinstance(cfg.get("approach"), DictConfig) else None,
-        "method": cfg.get("method", {}).get("name") if isinstance(cfg.get("method"), DictConfig) else None,
+        "approach": OmegaConf.select(cfg, "approach.name"), "method": OmegaConf.select(cfg, "method.name"),
         "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
         "primary_metric": None, "higher_is_better": None,
         "status": "failed", "error": None,

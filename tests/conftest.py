@@ -21,7 +21,7 @@ def run_app(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     """Run ``e2ebench ARGS`` in this process (imports stay warm); return the exit code."""
     from benchmarks.app import main
 
-    monkeypatch.setattr(sys, "argv", ["e2ebench", *args])
+    monkeypatch.setattr(sys, "argv", ["e2ebench", *args])  # as the console script sees them
     try:
         main()
     except SystemExit as exc:

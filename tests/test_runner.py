@@ -93,33 +93,3 @@ def test_e2e_record_counts_flops_and_parameters(app, tmp_path):
     assert 200 * 1e6 < record["cost"]["train_flops"] < 200 * 2 * 1e9
     assert (out / "model.ckpt").is_file()
     assert (out / "logs" / "metrics.csv").is_file()
-
-
-@pytest.mark.parametrize("override, message", [
-    ("train_size=-5", "train_size=-5 must be a positive integer"),
-    ("train_size=0", "train_size=0 must be a positive integer"),
-    ("train_size=10000000", "exceeds the training pool"),
-    ("seed=abc", "seed='abc' must be an integer"),
-    ("method=cnn", "method=cnn is a e2e method but approach=pipeline"),
-    ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
-])
-def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
-    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)
-    err = capsys.readouterr().err
-    assert code == 2
-    assert message in err
-    assert "Traceback" not in err
-    assert records(tmp_path / "run")[0]["status"] == "failed"
-
-
-@pytest.mark.parametrize("override, message", [
-    ("task=nope", "Could not find 'task/nope'"),
-    ("method=nope", "Could not find 'method/nope'"),
-    ("approach=both", "Could not find 'approach/both'"),
-])
-def test_unknown_choice_is_named(app, tmp_path, capsys, override, message):
-    code = app(override, f"hydra.run.dir={tmp_path / 'run'}")
-    captured = capsys.readouterr()
-    assert code == 1
-    assert message in captured.err
-    assert "Traceback" not in captured.err

@@ -1,0 +1,109 @@
+"""The bad-input catalogue: each bad input gives one line that names the problem.
+
+No traceback reaches the user for these; the full one stays in the job's log, and
+the job leaves a ``failed`` record (nothing already recorded is lost).
+
+| # | bad input | the one-line error |
+|---|---|---|
+| 1 | `task=nope` | Hydra: `Could not find 'task/nope'` + the available options |
+| 2 | `approach=both` | Hydra: `Could not find 'approach/both'` |
+| 3 | `method=nope` | Hydra: `Could not find 'method/nope'` |
+| 4 | `method=cnn` with `approach=pipeline` | `method=cnn is a e2e method but approach=pipeline; add approach=e2e ...` |
+| 5 | `train_size=-5` | `train_size=-5 must be a positive integer or null` |
+| 6 | `train_size=0` | `train_size=0 must be a positive integer or null` |
+| 7 | `train_size=10000000` | `train_size=10000000 exceeds the training pool of 55000 examples; use train_size=null ...` |
+| 8 | `train_size=2.5` | `train_size=2.5 must be a positive integer or null (the whole pool)` |
+| 9 | `train_size=abc` | `train_size='abc' must be a positive integer or null (the whole pool)` |
+| 10 | `seed=abc` | `seed='abc' must be an integer (0 is valid)` |
+| 11 | `seed=1.5` | `seed=1.5 must be an integer (0 is valid)` |
+| 12 | `tuning.budget=0` | `tuning.budget=0 must be a positive integer` |
+| 13 | `threads=0` | `threads=0 must be a positive integer or null` |
+| 14 | `data.source=nope` | `data.source='nope' is not a Fashion-MNIST source; use one of: embedded, openml` |
+| 15 | `trainr.max_epochs=2` (typo) | Hydra: `Could not override 'trainr.max_epochs'` |
+| 16 | a missing Debian data package | `... install it with: apt-get install dataset-fashion-mnist` (tests/test_fashion_mnist.py) |
+| 17 | `data.source=openml` with no network and no cache | `openml.org is unreachable ... data.source=embedded works offline` (tests/test_fashion_mnist.py) |
+| 18 | an unwritable output folder | `cannot create the output folder /proc/x: No such file or directory`, exit 2 |
+| 19 | a corrupt `result.json` in a sweep being resumed | warning naming the file; that job runs again |
+| 20 | a corrupt `result.json` in a sweep being reported | warning naming the file; the report builds (tests/test_report.py) |
+| 21 | `e2ebench-report` on a folder with no runs | `e2ebench-report: error: no run records ...`, exit 2 (tests/test_report.py) |
+| 22 | `e2ebench-report` on a missing folder | `e2ebench-report: error: ... does not exist`, exit 2 (tests/test_report.py) |
+| 23 | disk full while writing a record | the previous record is kept, no temporary file (tests/test_resume.py) |
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.conftest import FAST, records
+
+
+@pytest.mark.parametrize("override, message", [
+    ("method=cnn", "method=cnn is a e2e method but approach=pipeline"),
+    ("train_size=-5", "train_size=-5 must be a positive integer or null"),
+    ("train_size=0", "train_size=0 must be a positive integer or null"),
+    ("train_size=10000000", "train_size=10000000 exceeds the training pool of 59000 examples"),
+    ("train_size=2.5", "train_size=2.5 must be a positive integer or null"),
+    ("train_size=abc", "train_size='abc' must be a positive integer or null"),
+    ("seed=abc", "seed='abc' must be an integer"),
+    ("seed=1.5", "seed=1.5 must be an integer"),
+    ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
+    ("threads=0", "threads=0 must be a positive integer or null"),
+    ("data.source=nope", "embedded, openml"),
+])
+def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
+    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 2  # the error, then where the record and log are
+    [record] = records(tmp_path / "run")
+    assert record["status"] == "failed" and message in record["error"]
+    assert "Traceback" in (tmp_path / "run" / "app.log").read_text(), "the log keeps the traceback"
+
+
+@pytest.mark.parametrize("override, message", [
+    ("task=nope", "Could not find 'task/nope'"),
+    ("method=nope", "Could not find 'method/nope'"),
+    ("approach=both", "Could not find 'approach/both'"),
+    ("trainr.max_epochs=2", "Could not override 'trainr.max_epochs'"),
+])
+def test_unknown_choice_or_key_is_named(app, tmp_path, capsys, override, message):
+    code = app(override, f"hydra.run.dir={tmp_path / 'run'}")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_folder(app, tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    code = app(f"hydra.run.dir={locked / 'run'}", *FAST)
+    assert code == 2
+    assert "cannot write into the output folder" in capsys.readouterr().err
+
+
+def test_unwritable_output_folder_as_root(app, capsys):
+    # /proc refuses new folders even to root
+    code = app("hydra.run.dir=/proc/e2ebench-run", *FAST)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot create the output folder /proc/e2ebench-run" in err
+    assert "Traceback" not in err
+
+
+def test_corrupt_record_in_a_resumed_sweep_is_rerun(app, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    args = ["-m", "train_size=100", f"hydra.sweep.dir={sweep}", *FAST]
+    assert app(*args) == 0
+    [path] = list(sweep.rglob("result.json"))
+    path.write_text(path.read_text()[:100])  # truncated, as by a crash mid-copy
+    assert app(*args) == 0
+    out = capsys.readouterr().out
+    assert "ignoring unreadable run record" in out and str(path) in out
+    assert json.loads(path.read_text())["status"] == "ok"
