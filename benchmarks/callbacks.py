@@ -28,16 +28,18 @@ class SweepSummary(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         root = Path(config.hydra.sweep.dir)
-        # Only this launch's records: the sweep root may hold other sweeps' jobs.
         started = getattr(self, "_started_at", "")
-        records = [record for _, record in iter_records(root) if (record.get("started_at") or "") >= started]
-        failed = [r for r in records if r.get("status") != "ok"]
-        log.info("sweep %s: %d jobs ran, %d failed (jobs skipped as already done are not counted)",
-                 root, len(records), len(failed))
+        records = [record for _, record in iter_records(root)]
+        # This launch's jobs: the folder may also hold earlier launches and sweeps.
+        ran = [r for r in records if (r.get("started_at") or "") >= started]
+        failed = [r for r in ran if r.get("status") != "ok"]
+        n_ok = sum(r.get("status") == "ok" for r in records)
+        log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records "
+                 "(jobs already done were skipped)", root, len(ran), len(failed), n_ok)
         if not failed:
             return
         for record in failed:
-            error = (record.get("error") or "").splitlines()[0] if record.get("error") else "?"
+            error = (record.get("error") or "?").splitlines()[0]
             log.error("failed: %s -> %s", " ".join(record.get("overrides") or []), error)
         log.error("re-run the same command to retry only these: finished jobs are skipped")
         sys.exit(1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import warnings
 
 # glibc serves allocations above the mmap threshold (at most 32 MiB) with fresh
 # pages and returns them on free: a CNN's activations for a 1,024-image batch
@@ -22,7 +23,7 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 def configure() -> None:
     """Set OpenMP, W&B and allocator defaults; the user's own environment wins."""
     # With more threads than cores, OpenMP's busy-waiting made small models
-    # 20-100x slower here (DESIGN.md §7).
+    # 20-100x slower on a 2-core machine.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # W&B runs offline unless the user asks otherwise, so no account is needed.
     os.environ.setdefault("WANDB_MODE", "offline")
@@ -30,6 +31,9 @@ def configure() -> None:
         os.environ.setdefault(name, str(value))
     _mallopt(_M_MMAP_THRESHOLD, int(os.environ["MALLOC_MMAP_THRESHOLD_"]))
     _mallopt(_M_TRIM_THRESHOLD, int(os.environ["MALLOC_TRIM_THRESHOLD_"]))
+    # Printed once per e2e job by Lightning 2.6 with torch 2.13; harmless, and
+    # alarming to newcomers.
+    warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
 
 
 def _mallopt(option: int, value: int) -> None:

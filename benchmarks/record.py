@@ -1,4 +1,4 @@
-"""The run record: one ``result.json`` per job (DESIGN.md §4).
+"""The run record: one ``result.json`` per job (README: The run record).
 
 Records are written atomically (temporary file in the same folder, ``fsync``,
 ``os.replace``), so a reader never sees half a record: a job killed mid-write
@@ -111,7 +111,7 @@ def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
 
 
 def environment() -> dict[str, Any]:
-    """Versions and hardware that a result depends on (DESIGN.md §4 ``env``)."""
+    """Versions and hardware that a result depends on."""
     import numpy
     import sklearn
     import torch

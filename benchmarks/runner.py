@@ -57,6 +57,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
 
     _reset_peak_rss()
+    baseline_rss = _rss_mb("VmRSS:")
     record: dict[str, Any] = {
         "schema": SCHEMA,
         "task": None, "dataset": None,
@@ -83,6 +84,8 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         record.update(task=task.name, dataset=task.dataset,
                       primary_metric=task.primary_metric, higher_is_better=task.higher_is_better)
         logger = instantiate(cfg.logger) if cfg.get("logger") else None
+        if logger is not None:
+            _ = logger.experiment  # start the tracker (W&B takes seconds) before fit is timed
         _fit_and_evaluate(cfg, task, record, out_dir, logger)
         record["status"] = "ok"
     except Exception as exc:  # noqa: BLE001 - a failed job must never stop the sweep
@@ -90,7 +93,10 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         tail = "".join(traceback.format_exception(exc)[-12:])
         record["error"] = f"{type(exc).__name__}: {exc}\n{tail}"
         log.debug("job failed:\n%s", "".join(traceback.format_exception(exc)))
-    record["cost"]["peak_rss_mb"] = _peak_rss_mb()
+    # Jobs sharing a process (basic launcher, reused joblib workers) start with
+    # memory kept from earlier jobs: the baseline tells how much.
+    record["cost"]["peak_rss_mb"] = _rss_mb("VmHWM:")
+    record["cost"]["baseline_rss_mb"] = baseline_rss
     record["finished_at"] = utc_now()
     try:
         write_record(record, out_dir)
@@ -101,6 +107,8 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         _log_to_tracker(logger, record)
     if exception is not None:
         record["exception"] = exception
+    else:
+        log.info("run record: %s", out_dir / "result.json")
     return record
 
 
@@ -214,14 +222,12 @@ def _reset_peak_rss() -> None:
         pass
 
 
-def _peak_rss_mb() -> float | None:
-    """Peak resident memory of this process since the job started, in MiB."""
+def _rss_mb(field: str) -> float | None:
+    """``VmRSS:`` (now) or ``VmHWM:`` (peak since the job started) of this process, in MiB."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return None  # not Linux: not measured

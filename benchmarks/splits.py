@@ -1,4 +1,4 @@
-"""Nested, stratified training subsets with paired seeds (DESIGN.md §3).
+"""Nested, stratified training subsets with paired seeds (README: The protocol).
 
 For one seed, the training pool is put into a single order whose every prefix is
 stratified; the subset of size ``n`` is the first ``n`` indices of that order.

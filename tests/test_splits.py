@@ -1,4 +1,4 @@
-"""Training subsets: nested, stratified, paired by seed (DESIGN.md §3)."""
+"""Training subsets: nested, stratified, paired by seed (README: The protocol)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fashion-MNIST: the image task's dataset (DESIGN.md §6).
+"""Fashion-MNIST: the image task's dataset.
 
 Dataset: Han Xiao, Kashif Rasul and Roland Vollgraf, "Fashion-MNIST: a Novel
 Image Dataset for Benchmarking Machine Learning Algorithms", 2017,
