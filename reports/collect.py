@@ -1,6 +1,7 @@
 """Find run records (``result.json``) below run folders and load them into one flat table.
 
-The record format is section 4 of ``DESIGN.md``. Loading is forgiving on purpose: a
+The record format is described under "The run record" in ``README.md`` and
+written by :mod:`benchmarks.runner`. Loading is forgiving on purpose: a
 sweep that is still running, was killed, or was copied half-way leaves truncated or
 foreign files behind, and one bad file must not cost the user the whole report.
 """
@@ -17,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.record import RECORD_NAME, SCHEMA as SUPPORTED_SCHEMA
+from reports.errors import ReportWarning
+from reports.settings import COLUMN_PREFIX, comparable_config
 
 REQUIRED_FIELDS = ("task", "approach", "status")
 
@@ -102,13 +105,18 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
 
     Nested dicts become dotted columns (``metrics.accuracy``, ``cost.fit_time_s``,
     ``hyperparameters.svm__C``, ``env.torch``). The bulky resolved ``config`` is
-    dropped (``config_hash`` identifies it), ``overrides`` becomes one space-separated
-    string, and ``path`` holds the record's file. ``train_size`` and ``seed`` are
+    dropped (``config_hash`` identifies it); what of it says how the run was made
+    becomes ``setting.<key>`` text columns (``setting.tuning.budget``; see
+    :mod:`reports.settings`). ``overrides`` becomes one space-separated string, and
+    ``path`` holds the record's file. ``train_size`` and ``seed`` are
     nullable integers (``Int64``) since failed runs may lack them.
     """
     slim = []
     for record, path in zip(records, paths, strict=True):
+        setting = comparable_config(record.get("config"))
         record = {k: v for k, v in record.items() if k != "config"}
+        # Added already flat: json_normalize would split a dotted key's dict again.
+        record.update({COLUMN_PREFIX + key: value for key, value in setting.items()})
         overrides = record.get("overrides")
         if isinstance(overrides, list):
             record["overrides"] = " ".join(map(str, overrides))
@@ -159,7 +167,7 @@ def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | 
         try:
             records.append(read_record(path))
         except ValueError as err:
-            warnings.warn(f"skipping {path}: {err}", stacklevel=2)
+            warnings.warn(f"skipping {path}: {err}", ReportWarning, stacklevel=2)
             skipped.append(path)
             continue
         read_paths.append(path)
@@ -170,6 +178,6 @@ def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | 
         warnings.warn(
             f"dropped {len(duplicates)} duplicate ok record(s) whose config_hash has a later-finished "
             f"ok record: {', '.join(map(str, duplicates))}",
-            stacklevel=2,
+            ReportWarning, stacklevel=2,
         )
     return Collection(runs.reset_index(drop=True), len(paths), tuple(skipped), duplicates)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class ReportWarning(UserWarning):
+    """Something the reader of the report must know (a skipped file, mixed settings...).
+
+    Besides being issued, these are listed in the report's own "Warnings" section.
+    """
+
+
 class ReportError(Exception):
     """A report cannot be built from what the user pointed it at (missing folder, no records...)."""
 

@@ -101,6 +101,14 @@ def method_label(approach: object, method: object) -> str:
     return f"{approach} ({method})" if pd.notna(method) else str(approach)
 
 
+def compact_number(value: float) -> str:
+    """A tick label: ``100``, ``1k``, ``2.5k``, ``55k``, ``1.2M`` (3 significant digits)."""
+    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{prefix}"
+    return f"{value:.3g}"
+
+
 def size_label(size: object) -> str:
     """``1000``; a missing size (the whole pool) reads ``all``."""
     return "all" if pd.isna(size) else str(int(size))

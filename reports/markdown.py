@@ -11,6 +11,7 @@ import pandas as pd
 from reports.analyse import select_panel, sort_rows
 from reports.collect import Collection
 from reports.formatting import MISSING, format_seeds, markdown_cell, method_label, size_label
+from reports.settings import KEY_SETTINGS
 from reports.tables import SIZE_HEADER, Table
 
 MAX_ERROR_CHARS = 200
@@ -73,9 +74,36 @@ def coverage_section(runs: pd.DataFrame, ok: pd.DataFrame, panel_table: pd.DataF
     return "\n".join(lines)
 
 
+def settings_lines(panel: pd.Series) -> list[str]:
+    """How the panel's numbers were made: key settings, and what sets it apart from its siblings.
+
+    Always a ``Settings:`` line (``KEY_SETTINGS`` as recorded); a second line when the
+    task was run with several settings (the keys in which this one differs); one more
+    when a method was run with several configurations (``[v1]``, ``[v2]``...).
+    """
+    recorded = panel["settings"] or f"none of {', '.join(KEY_SETTINGS)} is recorded in the run configs"
+    lines = [f"Settings: {markdown_cell(recorded)}."]
+    if panel["n_settings"] > 1:
+        lines.append(f"Setting {panel['setting']} of {panel['n_settings']} for this task; it differs from the "
+                     f"others in: {markdown_cell(panel['setting_diff'])}. Runs with different settings are "
+                     "never averaged together.")
+    if panel["variants"]:
+        lines.append("Methods run with several configurations (reported apart): "
+                     + "; ".join(markdown_cell(v) for v in panel["variants"]) + ".")
+    return [line for text in lines for line in (text, "")]
+
+
+def warnings_section(messages: Sequence[str]) -> str:
+    """Every warning issued while building the report, once each (empty string when none)."""
+    messages = list(dict.fromkeys(" ".join(str(m).split()) for m in messages))
+    if not messages:
+        return ""
+    return "\n".join(["## Warnings", "", *(f"- {markdown_cell(m)}" for m in messages), ""])
+
+
 def panel_section(panel: pd.Series, accuracy: Table, cost: Table, figures: dict[str, Path], out_dir: Path) -> str:
-    """One panel's tables and figures; ``figures`` maps figure kind to its PNG."""
-    lines = [f"### {panel['label']}", "", f"#### Test {panel['primary_metric']}", "",
+    """One panel's settings, tables and figures; ``figures`` maps figure kind to its PNG."""
+    lines = [f"### {panel['label']}", "", *settings_lines(panel), f"#### Test {panel['primary_metric']}", "",
              accuracy.to_markdown(), f"![learning curve]({relative_link(figures['learning_curve'], out_dir)})", "",
              "#### Cost", "", cost.to_markdown(), f"![fit time]({relative_link(figures['cost'], out_dir)})", ""]
     return "\n".join(lines)

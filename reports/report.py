@@ -1,29 +1,48 @@
-"""Build the whole report (section 5 of ``DESIGN.md``) from run folders."""
+"""Build the whole report from run folders: ``runs.csv``, tables, figures and ``report.md``."""
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from reports.analyse import cost_ratios, cost_summary, metric_summary, ok_runs, panels, select_panel
 from reports.collect import collect_runs
-from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError
-from reports.markdown import coverage_section, failures_section, panel_section, records_section
+from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError, ReportWarning
+from reports.markdown import coverage_section, failures_section, panel_section, records_section, warnings_section
 from reports.plots import cost_figure, learning_curve_figure, save_figure
-from reports.stats import CONFIDENCE_LEVEL, N_RESAMPLES
+from reports.settings import KEY_SETTINGS, RUN_KEYS
+from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.tables import accuracy_table, cost_table
 
 REPORT_NAME = "report.md"
 RUNS_NAME = "runs.csv"
 METHOD_NOTE = (
     "## Method\n\n"
-    f"Each cell aggregates the ok runs of one task, approach, method and training-set size over seeds. "
-    f"Intervals are {CONFIDENCE_LEVEL:.0%} percentile-bootstrap confidence intervals of the mean "
-    f"({N_RESAMPLES} resamples, fixed random state, so the same records give the same report); "
-    "with a single seed only the mean is shown. With few seeds the interval reflects seed-to-seed "
-    "spread and is narrower than a population interval would be. Ratios are e2e/pipeline ratios of "
-    "mean cost at the same training-set size. All rows, failed runs included, are in `runs.csv`.\n"
+    "Each cell aggregates the ok runs of one task, approach, method, setting and training-set size "
+    "over seeds. A run's *setting* is its resolved config less the keys that vary within one "
+    f"comparison ({', '.join(f'`{k}`' for k in RUN_KEYS)}, their copies inside a subtree such as "
+    "`method.estimator.seed`, `trainer.enable_progress_bar`, and values that are one of the config's "
+    "`paths`). The top-level keys both approaches record (such as `tuning`, `trainer`, `task`, `data`) "
+    "must be equal for runs to share a panel; the `method` subtree must be equal for runs of one method "
+    "to be averaged (otherwise they are shown as variants `[v1]`, `[v2]`). Runs made with different "
+    "settings get separate panels (`_s1`, `_s2`... in file names), and each panel lists its key settings "
+    f"({', '.join(f'`{k}`' for k in KEY_SETTINGS)}).\n\n"
+    f"Intervals are {CONFIDENCE_LEVEL:.0%} {CI_METHOD} confidence intervals of the mean over seeds, "
+    "mean ± t·s/√n with n − 1 degrees of freedom; with a single seed only the mean is shown. The "
+    "t-interval is used rather than a bootstrap because a benchmark has few seeds: with two, a "
+    "percentile-bootstrap interval is just the range of the two values, and up to about ten seeds it "
+    "covers the mean much less often than it claims. The t-interval is deterministic and as wide as "
+    f"few seeds warrant: with 2 seeds t = {t_multiplier(2):.1f}, so the half-width is "
+    f"{t_multiplier(2) / 2:.1f} times the difference of the two values; with 3 seeds t = "
+    f"{t_multiplier(3):.1f}; with 5, t = {t_multiplier(5):.1f}. It assumes roughly normal seed-to-seed "
+    "variation and describes that variation only (same data splits, same machine). Figures clip a band "
+    "that reaches far beyond the plotted means; the tables give its full width.\n\n"
+    "Fit time is the wall time of the whole fit, hyperparameter search (every configuration of the "
+    "tuning budget, trained and scored on the validation split) and per-epoch validation included. "
+    "Ratios are e2e/pipeline ratios of mean cost at the same training-set size. All rows, failed runs "
+    "included, are in `runs.csv`, with each run's setting in its `setting.*` columns.\n"
 )
 
 
@@ -33,10 +52,12 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
     Writes ``runs.csv`` (one row per run, failed included, flattened),
     ``tables/{accuracy,cost}_<task>.{md,tex,csv}``,
     ``figures/{learning_curve,cost}_<task>.{png,pdf}`` and ``report.md``
-    (``<task>`` gains ``_<dataset>``/``_<metric>`` where a task has several). Records
-    under ``out_dir`` are not read, unless ``out_dir`` is (or contains) a run folder.
-    Unreadable records and duplicates are skipped with a :class:`UserWarning` and
-    counted in the report.
+    (``<task>`` gains ``_<dataset>``/``_<metric>`` where a task has several, and
+    ``_s1``, ``_s2``... where it was run with several settings, which are never
+    averaged together; see :mod:`reports.settings`). Records under ``out_dir`` are not
+    read, unless ``out_dir`` is (or contains) a run folder. Unreadable records and
+    duplicates are skipped; these and other problems are issued as
+    :class:`~reports.errors.ReportWarning` and listed in the report's "Warnings" section.
 
     Args:
         run_dirs: one or several folders (searched recursively) or ``result.json`` files.
@@ -51,8 +72,22 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
         NoSuccessfulRunsError: no run is ok; ``runs.csv`` and a ``report.md`` listing
             the failures are written first (see the error's ``report_path``).
     """
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            return _build(run_dirs, Path(out_dir), caught)
+    finally:
+        # Recorded to be listed in report.md; issued again outside the recording context,
+        # so that callers (the CLI, tests) still see every warning.
+        for warning in caught:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno,
+                                   source=warning.source)
+
+
+def _build(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: Path,
+           caught: list[warnings.WarningMessage]) -> Path:
     run_dirs = [Path(run_dirs)] if isinstance(run_dirs, str | os.PathLike) else [Path(d) for d in run_dirs]
-    out_dir = Path(out_dir)
     try:
         collection = collect_runs(run_dirs, exclude=_out_dir_to_exclude(run_dirs, out_dir))
     except FileNotFoundError as err:
@@ -65,17 +100,17 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
     runs = collection.runs
     runs.to_csv(out_dir / RUNS_NAME, index=False)
     ok = ok_runs(runs)
-    panel_table = panels(ok)
     report_path = out_dir / REPORT_NAME
-    parts = ["# e2ebench report\n", records_section(collection, run_dirs, out_dir)]
+    head = ["# e2ebench report\n", records_section(collection, run_dirs, out_dir)]
     if ok.empty:
-        report_path.write_text("\n".join([*parts, failures_section(runs, out_dir)]), encoding="utf-8")
+        _write(report_path, head, caught, [failures_section(runs, out_dir)])
         raise NoSuccessfulRunsError(
             f"none of the {len(runs)} run(s) is ok; the failures are listed in {report_path}", report_path)
 
+    panel_table = panels(ok)
     metrics, costs = metric_summary(ok), cost_summary(ok)
     ratios = cost_ratios(costs)
-    parts += [coverage_section(runs, ok, panel_table), "## Results\n"]
+    parts = [coverage_section(runs, ok, panel_table), "## Results\n"]
     for _, panel in panel_table.iterrows():
         accuracy = accuracy_table(select_panel(metrics, panel), panel)
         cost = cost_table(select_panel(costs, panel), select_panel(ratios, panel), panel)
@@ -87,8 +122,15 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
             figures[kind] = save_figure(figure, out_dir / "figures", f"{kind}_{panel['name']}")["png"]
         parts.append(panel_section(panel, accuracy, cost, figures, out_dir))
     parts += [failures_section(runs, out_dir), METHOD_NOTE]
-    report_path.write_text("\n".join(parts), encoding="utf-8")
+    _write(report_path, head, caught, parts)
     return report_path
+
+
+def _write(path: Path, head: list[str], caught: list[warnings.WarningMessage], parts: list[str]) -> None:
+    """Write report.md: the head, the report's warnings so far (if any), then ``parts``."""
+    messages = [w.message for w in caught if issubclass(w.category, ReportWarning)]
+    section = warnings_section(messages)
+    path.write_text("\n".join([*head, *([section] if section else []), *parts]), encoding="utf-8")
 
 
 def _out_dir_to_exclude(run_dirs: list[Path], out_dir: Path) -> list[Path]:

@@ -16,6 +16,7 @@ from reports.analyse import COST_QUANTITIES, RATIO_QUANTITIES, sort_rows
 from reports.formatting import (
     MISSING, format_estimate, format_ratio, latex_escape, latex_symbols, markdown_cell, method_label, size_label,
 )
+from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 
 #: Cost quantities that are counts, shown with an SI prefix (1.2 M) rather than digits.
 COUNT_QUANTITIES = ("train_flops", "n_params")
@@ -24,8 +25,25 @@ SIDE_HEADER = "approach (method)"
 RATIO_LABEL = "e2e/pipeline"
 #: From this many columns on, a LaTeX table no longer fits one column of an article.
 WIDE_TABLE_COLUMNS = 6
-CI_NOTE = ("mean ± half-width of the 95% percentile-bootstrap CI of the mean over seeds "
-           "(the mean alone where there is one seed or all seeds agree)")
+#: Shown only where recorded (the runner adds it next to peak_rss_mb).
+OPTIONAL_QUANTITIES = ("baseline_rss_mb",)
+FIT_TIME_NOTE = ("fit time is the wall time of the whole fit: the hyperparameter search (every configuration "
+                 "of the tuning budget trained and scored on the validation split) and, for e2e models, "
+                 "the per-epoch validation passes")
+FEATURE_TIME_NOTE = f"a feature time of {MISSING} means the method has no separate feature stage"
+RSS_NOTE = ("peak RSS is the process's peak resident memory during the job; with the basic launcher jobs share "
+            "one process, so it includes memory kept from earlier jobs")
+BASELINE_NOTE = "baseline RSS, the process's resident memory when the job started, is shown where recorded"
+
+
+def ci_note(n_seeds: pd.Series) -> str:
+    """What "mean ± x" means, for a table whose cells have ``n_seeds`` seeds each."""
+    note = (f"mean ± half-width of the {CONFIDENCE_LEVEL:.0%} {CI_METHOD} CI of the mean over seeds "
+            "(the mean alone where there is one seed or all seeds agree)")
+    if (pd.to_numeric(n_seeds, errors="coerce") == 2).any():
+        note += (f"; with 2 seeds the CI is wide (t = {t_multiplier(2):.1f}): its half-width is "
+                 f"{t_multiplier(2) / 2:.1f} times the difference of the two values")
+    return note
 
 
 @dataclass(frozen=True)
@@ -132,7 +150,7 @@ def accuracy_table(summary: pd.DataFrame, panel: pd.Series) -> Table:
     metric = panel["primary_metric"]
     direction = "higher" if panel["higher_is_better"] else "lower"
     caption = (f"{panel['label']}: test {metric} ({direction} is better) by training-set size; "
-               f"{CI_NOTE}.")
+               f"{ci_note(rows['n_seeds'])}.")
     return Table(f"accuracy_{panel['name']}", caption, display, rows.drop(columns=["column", "size", "cell"]))
 
 
@@ -154,10 +172,15 @@ def cost_table(costs: pd.DataFrame, ratios: pd.DataFrame, panel: pd.Series) -> T
         ``cost_<panel name>``; one display row per size × approach/method with the
         ``COST_QUANTITIES`` as "mean ± half-width" (``n`` is the seeds behind fit time),
         followed at each size by an ``e2e/pipeline`` row per pair of methods holding the
-        ratios of mean fit time and latency (``12.3×``).
+        ratios of mean fit time and latency (``12.3×``). ``OPTIONAL_QUANTITIES`` get a
+        column only when some run records them. A side whose feature time is exactly 0
+        in every run has no feature stage: its cells read ``—``, not ``0.00``.
     """
     rows = []
     costs = sort_rows(costs)
+    quantities = {q: h for q, h in COST_QUANTITIES.items()
+                  if q not in OPTIONAL_QUANTITIES or costs.loc[costs["quantity"] == q, "n_runs"].sum() > 0}
+    no_features = _sides_without_feature_stage(costs)
     # Name the methods in a ratio row only when there is more than one pair to tell apart.
     name_pairs = len(ratios[["e2e_method", "pipeline_method"]].drop_duplicates()) > 1
     for size in costs["train_size"].unique():
@@ -166,18 +189,33 @@ def cost_table(costs: pd.DataFrame, ratios: pd.DataFrame, panel: pd.Series) -> T
             by_quantity = group.set_index("quantity")
             row = {SIZE_HEADER: size_label(size), SIDE_HEADER: method_label(approach, method),
                    "n": str(int(by_quantity.loc["fit_time_s", "n_seeds"]))}
-            for quantity, header in COST_QUANTITIES.items():
+            for quantity, header in quantities.items():
                 row[header] = format_estimate(by_quantity.loc[quantity, "mean"],
                                               by_quantity.loc[quantity, "half_width"],
                                               count=quantity in COUNT_QUANTITIES)
+            if (approach, method) in no_features:
+                row[COST_QUANTITIES["feature_time_s"]] = MISSING
             rows.append(row)
-        rows.extend(_ratio_rows(_at_size(ratios, size), size, name_pairs))
-    display = pd.DataFrame(rows, columns=[SIZE_HEADER, SIDE_HEADER, "n", *COST_QUANTITIES.values()])
+        rows.extend(_ratio_rows(_at_size(ratios, size), size, name_pairs, quantities))
+    display = pd.DataFrame(rows, columns=[SIZE_HEADER, SIDE_HEADER, "n", *quantities.values()])
     data = pd.concat([costs, _ratio_data(ratios)], ignore_index=True)
-    caption = (f"{panel['label']}: training and inference cost by training-set size; {CI_NOTE}; "
-               "e2e/pipeline rows give the ratio of mean fit time and of mean latency "
-               "(above 1: e2e costs more).")
+    notes = [ci_note(costs.loc[costs["quantity"] == "fit_time_s", "n_seeds"]), FIT_TIME_NOTE]
+    if no_features:
+        notes.append(FEATURE_TIME_NOTE)
+    notes.append(RSS_NOTE + (f" ({BASELINE_NOTE})" if "baseline_rss_mb" in quantities else ""))
+    notes.append("e2e/pipeline rows give the ratio of mean fit time and of mean latency (above 1: e2e costs more)")
+    caption = f"{panel['label']}: training and inference cost by training-set size; {'; '.join(notes)}."
     return Table(f"cost_{panel['name']}", caption, display, data, label_columns=2)
+
+
+def _sides_without_feature_stage(costs: pd.DataFrame) -> set[tuple]:
+    """(approach, method) whose recorded feature time is exactly 0.0 in every run.
+
+    A mean of exactly 0 over non-negative times means every run recorded 0.
+    """
+    feature = costs[(costs["quantity"] == "feature_time_s") & (costs["n_runs"] > 0)]
+    return {side for side, group in feature.groupby(["approach", "method"], dropna=False)
+            if (group["mean"] == 0.0).all()}
 
 
 def _at_size(frame: pd.DataFrame, size: object) -> pd.DataFrame:
@@ -186,13 +224,13 @@ def _at_size(frame: pd.DataFrame, size: object) -> pd.DataFrame:
     return frame[frame["train_size"].eq(size).fillna(False).astype(bool)]
 
 
-def _ratio_rows(ratios: pd.DataFrame, size: object, name_pairs: bool) -> list[dict]:
+def _ratio_rows(ratios: pd.DataFrame, size: object, name_pairs: bool, quantities: dict[str, str]) -> list[dict]:
     rows = []
     for (e2e, pipeline), pair in ratios.groupby(["e2e_method", "pipeline_method"], dropna=False, sort=True):
         by_quantity = pair.set_index("quantity")["ratio"]
         label = f"{RATIO_LABEL} ({e2e}/{pipeline})" if name_pairs else RATIO_LABEL
         row = {SIZE_HEADER: size_label(size), SIDE_HEADER: label, "n": ""}
-        for quantity, header in COST_QUANTITIES.items():
+        for quantity, header in quantities.items():
             row[header] = format_ratio(by_quantity.get(quantity)) if quantity in RATIO_QUANTITIES else ""
         rows.append(row)
     return rows

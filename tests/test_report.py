@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 
 from reports import build_report
-from reports.analyse import metric_summary, ok_runs, panels
+from reports.analyse import cost_summary, metric_summary, ok_runs, panels, select_panel
 from reports.cli import main, parse_args
 from reports.collect import collect_runs
-from reports.errors import NoRecordsError, NoSuccessfulRunsError
-from reports.stats import bootstrap_ci
+from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportWarning
+from reports.plots import cost_figure, learning_curve_figure
+from reports.settings import comparable_config
+from reports.stats import mean_ci, t_multiplier
 
 SIZES = (100, 300, 1000)
 SEEDS = (0, 1, 2)
@@ -31,10 +33,32 @@ METHODS = {"pipeline": "hog_svm", "e2e": "cnn"}
 FAILED_ERROR = "RuntimeError: boom in the e2e trainer\nTraceback (most recent call last):\n  File ..."
 
 
+def make_config(task="image", approach="pipeline", train_size=100, seed=0, *, budget=2, max_epochs=6,
+                val_size=1000, source="embedded", grid=None, sizes="100,300,1000,null", name="demo") -> dict:
+    """A resolved config as the runner stores it: per-run paths, seed copies and all."""
+    out = f"/runs/{name}/approach={approach},seed={seed},task={task},train_size={train_size}"
+    trainer = {"max_epochs": max_epochs, "accelerator": "auto", "devices": 1, "enable_progress_bar": None}
+    return {
+        "name": name, "train_size": train_size, "seed": seed, "threads": None,
+        "data": {"source": source}, "tuning": {"budget": budget},
+        "paths": {"data_dir": "/root/.cache/e2ebench", "output_dir": out},
+        "trainer": trainer,
+        "task": {"_target_": f"benchmarks.tasks.{task}.Task", "source": source,
+                 "data_dir": "/root/.cache/e2ebench", "val_size": val_size},
+        "learning_curve_sizes": sizes,
+        "approach": {"name": approach},
+        "method": {"name": METHODS.get(approach, "m"), "approach": approach, "tasks": [task],
+                   "estimator": {"budget": budget, "seed": seed, "trainer": dict(trainer), "output_dir": out,
+                                 "param_grid": grid or {"C": [0.3, 1.0]}}},
+        "logger": {"save_dir": out, "name": "logs"},
+    }
+
+
 def make_record(task="image", approach="pipeline", train_size=100, seed=0, *, status="ok", metrics=None,
                 primary_metric="accuracy", higher_is_better=True, fit_time_s=1.0, config_hash=None,
-                finished_at="2026-11-29T14:00:05+00:00", error=None, dataset="fashion_mnist") -> dict:
-    """A schema-1 run record as a job writes it (see DESIGN.md section 4)."""
+                finished_at="2026-11-29T14:00:05+00:00", error=None, dataset="fashion_mnist",
+                cost=None, **config) -> dict:
+    """A schema-1 run record as a job writes it (see benchmarks/runner.py); ``config`` goes to make_config."""
     method = METHODS.get(approach, "m")
     ok = status == "ok"
     return {
@@ -45,11 +69,11 @@ def make_record(task="image", approach="pipeline", train_size=100, seed=0, *, st
         "cost": {"fit_time_s": fit_time_s, "feature_time_s": 0.5 if approach == "pipeline" else 0.0,
                  "predict_time_s": 0.2, "latency_ms_per_sample": 0.05 if approach == "pipeline" else 0.4,
                  "train_flops": 1.5e12 if approach == "e2e" else None, "n_params": 1234 if ok else None,
-                 "peak_rss_mb": 512.0},
+                 "peak_rss_mb": 512.0, **(cost or {})},
         "hyperparameters": {"svm__C": 1.0},
-        "config": {"task": task, "big": list(range(50))},
+        "config": make_config(task, approach, train_size, seed, **config),
         "overrides": [f"task={task}", f"approach={approach}", f"train_size={train_size}", f"seed={seed}"],
-        "config_hash": config_hash or f"{task}-{approach}-{train_size}-{seed}",
+        "config_hash": config_hash or "-".join(map(str, [task, approach, train_size, seed, *config.values()])),
         "env": {"python": "3.11.7", "torch": "2.13.0"},
         "started_at": "2026-11-29T14:00:00+00:00", "finished_at": finished_at,
     }
@@ -146,8 +170,9 @@ def test_accuracy_table_has_expected_mean_and_ci(built):
     cell = data[(data["approach"] == "pipeline") & (data["train_size"] == 1000)].iloc[0]
     assert cell["mean"] == pytest.approx(expected)
     assert cell["n_seeds"] == 3
-    assert min(values) <= cell["ci_low"] < expected < cell["ci_high"] <= max(values)
-    assert cell["half_width"] == pytest.approx((cell["ci_high"] - cell["ci_low"]) / 2)
+    half = t_multiplier(3) * np.std(values, ddof=1) / np.sqrt(3)  # Student-t, 2 degrees of freedom
+    assert (cell["ci_low"], cell["ci_high"]) == pytest.approx((expected - half, expected + half))
+    assert cell["half_width"] == pytest.approx(half)
 
     markdown = (tables / "accuracy_image.md").read_text()
     header = markdown.splitlines()[0]
@@ -162,7 +187,8 @@ def test_lower_is_better_task_is_labelled(built):
     root, _, _ = built
     markdown = (root / "report" / "tables" / "accuracy_speech.md").read_text()
     assert "wer (lower is better)" in markdown
-    assert "0.210 ± 0.010" in markdown  # e2e: 0.20 and 0.22 over two seeds
+    assert "0.210 ± 0.127" in markdown  # e2e: 0.20 and 0.22 over two seeds, t(0.975, 1) = 12.7
+    assert "with 2 seeds the CI is wide (t = 12.7)" in markdown
 
 
 def test_latex_table_uses_booktabs_and_escapes(built):
@@ -246,12 +272,17 @@ def test_single_seed_shows_mean_only_and_identical_seeds_do_not_crash(tmp_path):
     assert not any("±" in row for row in rows)
 
 
-def test_bootstrap_ci_edge_cases():
-    assert np.isnan(bootstrap_ci([0.5])).all() and np.isnan(bootstrap_ci([])).all()
-    assert bootstrap_ci([0.7, 0.7, np.nan]) == (0.7, 0.7)
-    low, high = bootstrap_ci([0.1, 0.2, 0.3, 0.4])
-    assert 0.1 <= low < 0.25 < high <= 0.4
-    assert bootstrap_ci([0.1, 0.2, 0.3, 0.4]) == (low, high)
+def test_mean_ci_is_a_student_t_interval():
+    assert np.isnan(mean_ci([0.5])).all() and np.isnan(mean_ci([])).all()
+    assert mean_ci([0.7, 0.7, np.nan]) == (0.7, 0.7)
+    assert t_multiplier(2) == pytest.approx(12.706, abs=1e-3) and t_multiplier(5) == pytest.approx(2.776, abs=1e-3)
+    # Two seeds: half-width t(0.975, 1) · s/√2 = 12.7 · |a − b| / 2, far wider than their range.
+    low, high = mean_ci([0.80, 0.82])
+    assert (high - low) / 2 == pytest.approx(12.706 * 0.01, rel=1e-4) and low < 0.80 and high > 0.82
+    low, high = mean_ci([0.1, 0.2, 0.3, 0.4])
+    assert (low + high) / 2 == pytest.approx(0.25)
+    assert (high - low) / 2 == pytest.approx(3.182 * np.std([0.1, 0.2, 0.3, 0.4], ddof=1) / 2, rel=1e-3)
+    assert mean_ci([0.1, 0.2, 0.3, 0.4]) == (low, high)
 
 
 def test_cli_empty_folder_is_a_one_line_error(tmp_path, capsys):
@@ -338,3 +369,153 @@ def test_out_dir_may_be_the_run_dir(tmp_path):
         warnings.simplefilter("ignore")
         assert build_report([tmp_path / "job"], tmp_path).exists()
     assert len(pd.read_csv(tmp_path / "runs.csv")) == 1
+
+
+def test_comparable_config_drops_what_varies_within_a_comparison():
+    base = comparable_config(make_config("image", "e2e", 100, 0))
+    other = comparable_config(make_config("image", "e2e", 3000, 4, name="other", sizes="100,null"))
+    assert base == other  # size, seed, name, paths, output dirs, seed copies, learning_curve_sizes
+    assert base["tuning.budget"] == "2" and base["trainer.max_epochs"] == "6"
+    assert base["task.val_size"] == "1000" and base["data.source"] == "embedded"
+    assert base["method.estimator.param_grid.C"] == "[0.3, 1.0]"
+    assert not any(k.startswith(("paths", "logger", "approach", "seed", "name", "hydra", "threads",
+                                 "learning_curve_sizes")) for k in base)
+    assert not any(k.endswith(("enable_progress_bar", "output_dir", "data_dir", ".seed")) for k in base)
+    assert comparable_config(None) == {} and comparable_config("x") == {}
+
+
+def _settings_sweep(root: Path) -> None:
+    """Same task/approach/method/sizes/seeds, run once with budget 2 / 6 epochs and once with 4 / 20."""
+    for setting, (budget, epochs, accuracy) in enumerate(((2, 6, 0.70), (4, 20, 0.90))):
+        for approach in ("pipeline", "e2e"):
+            for size in (100, 1000):
+                for seed in (0, 1):
+                    write_record(root / f"{setting}-{approach}-{size}-{seed}", make_record(
+                        "image", approach, size, seed, budget=budget, max_epochs=epochs, name=f"sweep{setting}",
+                        metrics={"accuracy": accuracy + 0.01 * seed}))
+
+
+def test_runs_with_different_settings_are_split_not_averaged(tmp_path):
+    _settings_sweep(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = build_report([tmp_path], tmp_path / "out")
+    tables = tmp_path / "out" / "tables"
+    assert not (tables / "accuracy_image.csv").exists()
+    for setting, accuracy in ((1, 0.70), (2, 0.90)):
+        data = pd.read_csv(tables / f"accuracy_image_s{setting}.csv")
+        assert len(data) == 4 and (data["n_seeds"] == 2).all() and (data["n_runs"] == 2).all()
+        assert data["mean"].tolist() == pytest.approx([accuracy + 0.005] * 4)
+        for kind in ("learning_curve", "cost"):
+            assert (tmp_path / "out" / "figures" / f"{kind}_image_s{setting}.png").exists()
+        assert "e2e/pipeline" in (tables / f"cost_image_s{setting}.md").read_text()
+    assert "setting 2/2: trainer.max_epochs=20, tuning.budget=4" in (tables / "accuracy_image_s2.md").read_text()
+    text = report.read_text()
+    results = text.split("## Results")[1]
+    assert results.count("Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000, "
+                         "data.source=embedded.") == 1
+    assert "Settings: tuning.budget=4, trainer.max_epochs=20," in results
+    assert "differs from the others in: trainer.max_epochs=6, tuning.budget=2." in results
+    warned = [str(w.message) for w in caught if issubclass(w.category, ReportWarning)]
+    assert any("2 different settings" in m for m in warned)
+    assert not any("several runs for one seed" in m for m in warned)
+    assert "2 different settings" in text.split("## Warnings")[1].split("## Coverage")[0]
+
+
+def test_every_panel_prints_its_key_settings(built):
+    _, report, _ = built
+    results = report.read_text().split("## Results")[1]
+    line = "Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000, data.source=embedded."
+    assert results.count(line) == 2  # image and speech
+    assert "setting 1/" not in results and "Setting 1 of" not in results
+
+
+def test_a_method_run_with_two_grids_is_reported_as_two_variants(tmp_path):
+    for seed in (0, 1):
+        write_record(tmp_path / f"p{seed}", make_record(seed=seed, metrics={"accuracy": 0.8}))
+        for grid, accuracy in (({"lr": [0.001]}, 0.6), ({"lr": [0.01]}, 0.7)):
+            write_record(tmp_path / f"e{seed}{accuracy}", make_record(
+                approach="e2e", seed=seed, grid=grid, metrics={"accuracy": accuracy}))
+    with pytest.warns(ReportWarning, match="2 different configurations"):
+        report = build_report([tmp_path], tmp_path / "out")
+    data = pd.read_csv(tmp_path / "out" / "tables" / "accuracy_image.csv")  # one setting: no split
+    assert sorted(data["method"]) == ["cnn [v1]", "cnn [v2]", "hog_svm"]
+    assert data.set_index("method")["mean"].to_dict() == pytest.approx(
+        {"cnn [v1]": 0.6, "cnn [v2]": 0.7, "hog_svm": 0.8})
+    text = report.read_text()
+    assert "e2e (cnn [v1]): method.estimator.param_grid.lr=[0.001]" in text
+    assert "e2e (cnn [v2]): method.estimator.param_grid.lr=[0.01]" in text
+
+
+def test_crowded_groups_are_counted_once_and_listed_in_the_report(tmp_path):
+    # Same setting and seed, different config hash (learning_curve_sizes is not compared).
+    for sizes in ("100,null", "100,300,null"):
+        write_record(tmp_path / sizes, make_record(sizes=sizes, metrics={"accuracy": 0.8}))
+    ok = ok_runs(collect_runs([tmp_path]).runs)
+    with pytest.warns(ReportWarning, match=r"^1 group\(s\) have several runs for one seed") as record:
+        cost_summary(ok)  # 7 cost quantities, one group
+    assert len(record) == 1
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        report = build_report([tmp_path], tmp_path / "out")
+    assert "1 group(s) have several runs for one seed" in report.read_text().split("## Warnings")[1]
+
+
+def test_corrupt_record_warning_is_in_report_md(built):
+    _, report, _ = built
+    section = report.read_text().split("## Warnings")[1].split("## Coverage")[0]
+    assert "skipping" in section and "corrupt/result.json" in section
+
+
+def test_figure_subtitles_say_what_the_band_is(tmp_path):
+    for size in (100, 300, 1000, 55000):
+        write_record(tmp_path / str(size), make_record(train_size=size, metrics={"accuracy": 0.8},
+                                                       fit_time_s=size / 100))
+    ok = ok_runs(collect_runs([tmp_path]).runs)
+    panel = panels(ok).iloc[0]
+    figure = learning_curve_figure(select_panel(metric_summary(ok), panel), panel)
+    axes = figure.axes[0]
+    assert axes.get_title().endswith("1 seed, no CI") and "bootstrap" not in axes.get_title()
+    figure.canvas.draw()
+    assert axes.get_xlabel() == "training-set size (examples, log scale)"
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["100", "300", "1k", "55k"]
+
+    costs = select_panel(cost_summary(ok), panel)
+    figure = cost_figure(costs, panel)
+    axes = figure.axes[0]
+    figure.canvas.draw()
+    assert axes.get_ylabel() == "fit time incl. tuning (s), log scale"
+    low, high = axes.get_ylim()
+    labels = [float(t.get_text()) for t, v in zip(axes.get_yticklabels(), axes.get_yticks(), strict=True)
+              if low <= v <= high and t.get_text()]
+    assert len(labels) >= 4 and not set(labels) <= {1.0, 10.0, 100.0}
+
+    write_record(tmp_path / "s1", make_record(train_size=100, seed=1, metrics={"accuracy": 0.9}))
+    ok = ok_runs(collect_runs([tmp_path]).runs)
+    figure = learning_curve_figure(select_panel(metric_summary(ok), panel), panel)
+    assert figure.axes[0].get_title().endswith("Student-t CI over 1–2 seeds (no CI where 1 seed)")
+
+
+def test_cost_table_headers_feature_stage_and_rss_notes(built, tmp_path):
+    root, _, _ = built
+    markdown = (root / "report" / "tables" / "cost_image.md").read_text()
+    header = markdown.splitlines()[0]
+    assert "fit time incl. tuning (s)" in header and "baseline RSS" not in header
+    assert "hyperparameter search" in markdown and "per-epoch validation" in markdown
+    assert "memory kept from earlier jobs" in markdown
+    rows = {line.split("|")[2].strip(): [c.strip() for c in line.split("|")[1:-1]]
+            for line in markdown.splitlines() if line.startswith("| 300 ")}
+    feature = [c.strip() for c in header.split("|")[1:-1]].index("feature time (s)")
+    assert rows["e2e (cnn)"][feature] == "—" and rows["pipeline (hog_svm)"][feature] == "0.500"
+    assert "no separate feature stage" in markdown
+
+    # baseline_rss_mb gets a column when recorded; peak RSS is shown as recorded.
+    for seed in (0, 1):
+        write_record(tmp_path / str(seed), make_record(seed=seed, metrics={"accuracy": 0.8},
+                                                       cost={"baseline_rss_mb": 300.0, "peak_rss_mb": 900.0}))
+    build_report([tmp_path], tmp_path / "out")
+    markdown = (tmp_path / "out" / "tables" / "cost_image.md").read_text()
+    header = [c.strip() for c in markdown.splitlines()[0].split("|")[1:-1]]
+    row = [c.strip() for c in markdown.splitlines()[2].split("|")[1:-1]]
+    assert row[header.index("peak RSS (MB)")] == "900" and row[header.index("baseline RSS (MB)")] == "300"
+    assert "baseline RSS, the process's resident memory when the job started" in markdown
