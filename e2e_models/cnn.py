@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import lightning as L
 import torch
 from torch import nn
-from torch.nn import functional as F
+
+from e2e_models.module import ClassificationModule
 
 
-class CNN(L.LightningModule):
+class CNN(ClassificationModule):
     """Two conv–BN–ReLU–pool stages and a dropout-regularised classifier.
 
     The layout follows the common small Fashion-MNIST baselines (conv 3×3, 32 then
@@ -51,22 +51,3 @@ class CNN(L.LightningModule):
             x = x.unsqueeze(1)
         x = self.input_norm(x.float() / 255.0)
         return self.classifier(self.features(x))
-
-    def _step(self, batch: tuple[torch.Tensor, torch.Tensor], stage: str) -> torch.Tensor:
-        x, y = batch
-        logits = self(x)
-        loss = F.cross_entropy(logits, y)
-        acc = (logits.argmax(dim=1) == y).float().mean()
-        on_step = stage == "train"
-        self.log(f"{stage}_loss", loss, on_step=False, on_epoch=True, prog_bar=not on_step)
-        self.log(f"{stage}_acc", acc, on_step=False, on_epoch=True, prog_bar=True)
-        return loss
-
-    def training_step(self, batch, batch_idx):
-        return self._step(batch, "train")
-
-    def validation_step(self, batch, batch_idx):
-        self._step(batch, "val")
-
-    def configure_optimizers(self):
-        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
