@@ -50,14 +50,15 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "ValidatedPipeline":
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
-        feature_cache: dict[tuple, tuple[Pipeline, Any, Any]] = {}
+        feature_cache: dict[str, tuple[Pipeline, Any, Any]] = {}
         self.feature_time_s_ = 0.0
         self.search_results_ = []
         best = None
         for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
             feature_params = {k: v for k, v in params.items() if not k.startswith(prefix)}
             learner_params = {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
-            key = tuple(sorted(feature_params.items()))
+            # repr, not the items: list values (an n-gram range from YAML) are unhashable
+            key = repr(sorted(feature_params.items()))
             if key not in feature_cache:
                 start = time.perf_counter()
                 features = clone(self.pipeline[:-1]).set_params(**feature_params)
