@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 #   make TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu" demo
 TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
-APT_PACKAGES := dataset-fashion-mnist wordnet-base
+APT_PACKAGES := dataset-fashion-mnist wordnet-base \
+  espeak-ng libespeak-ng1 flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts \
+  openttd-opensfx asterisk-core-sounds-en-wav
 DEMO_DIR := outputs/multirun/demo
 
 .PHONY: setup data demo report test test-slow bench clean
