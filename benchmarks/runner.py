@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 import traceback
 from pathlib import Path
@@ -132,6 +133,8 @@ def _validate(cfg: DictConfig) -> None:
 
 
 def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_dir: Path, logger: Any) -> None:
+    # A failed earlier attempt in this folder may have left files behind.
+    shutil.rmtree(out_dir / ARTIFACTS_DIR, ignore_errors=True)
     data = load_task_data(task)
     indices = task.training_indices(data.train, cfg.train_size, cfg.seed)
     train = data.train.take(indices)
@@ -149,6 +152,10 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     test_pred = estimator.predict(data.test.X)
     predict_time = time.perf_counter() - start
     record["metrics"] = task.evaluate(data.test.y, test_pred)
+    artifacts_dir = out_dir / ARTIFACTS_DIR
+    record["metrics"] |= task.extra_metrics(estimator, data, test_pred, artifacts_dir)
+    if artifacts_dir.is_dir():
+        record["artifacts"] = sorted(p.relative_to(out_dir).as_posix() for p in artifacts_dir.rglob("*") if p.is_file())
     record["hyperparameters"] = dict(estimator.best_params_)
     record["tuning"] = {"budget": cfg.tuning.budget, "trials": estimator.search_results_}
     record["cost"] = {
@@ -162,6 +169,9 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     log.info("test %s: %s (fit %.1fs)", task.primary_metric,
              f"{record['metrics'][task.primary_metric]:.4f}", fit_time)
 
+
+#: a job's figures and other files from Task.extra_metrics, listed in the record
+ARTIFACTS_DIR = "artifacts"
 
 _DATA_MEMO: dict[tuple[type, str], TaskData] = {}
 

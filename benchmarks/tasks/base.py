@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -81,6 +82,29 @@ class Task(ABC):
     @abstractmethod
     def evaluate(self, y_true: Any, y_pred: Any) -> dict[str, float]:
         """Score predictions; keys are metric names, including ``primary_metric``."""
+
+    def extra_metrics(self, estimator: Any, data: TaskData, test_pred: Any, artifacts_dir: Path) -> dict[str, float]:
+        """Test metrics that need more than predictions on the test split.
+
+        Called once per run, after :meth:`evaluate` on the test split, and not
+        timed as prediction cost. Examples: closed-loop driving with the fitted
+        estimator, or a metric broken down by condition. A breakdown is named
+        ``<metric>@<factor>=<level>[,<factor>=<level>...]``, e.g. ``wer@snr=10``
+        or ``wer@voices=heldout,snr=0``; the report plots a metric against a
+        factor whose levels are numbers (``clean`` is allowed for SNR).
+
+        Args:
+            estimator: the fitted estimator of the run.
+            data: the task's splits.
+            test_pred: what ``estimator.predict(data.test.X)`` returned.
+            artifacts_dir: a folder (not yet created) for files worth keeping,
+                such as figures; every file written there is listed in the
+                record's ``artifacts`` and shown by the report.
+
+        Returns:
+            Extra metric names and values, merged into the record's ``metrics``.
+        """
+        return {}
 
     def cache_key(self) -> str:
         """A string that identifies the loaded data (used to reuse it across jobs)."""
