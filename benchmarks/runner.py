@@ -4,7 +4,7 @@ The runner knows nothing about particular tasks or methods: it instantiates the
 task and the method's estimator from their ``_target_`` and talks to them
 through :class:`benchmarks.tasks.Task` and the estimator protocol
 ``fit(X, y, X_val, y_val)`` / ``predict(X)`` (see ``pipelines.validated`` and
-``e2e_models.classifier``).
+``e2e_models.estimator``).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""End-to-end models: one LightningModule per file, trained by ``LightningClassifier``."""
+"""End-to-end models: one LightningModule per file, trained by ``LightningEstimator``."""

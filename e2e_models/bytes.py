@@ -56,7 +56,7 @@ class ByteClassifier(ClassificationModule):
     def encode_inputs(self, X: Sequence[str] | np.ndarray) -> np.ndarray:
         """Turn the task's raw inputs into what ``forward`` takes.
 
-        ``LightningClassifier`` calls this once on the training, validation and
+        ``LightningEstimator`` calls this once on the training, validation and
         prediction inputs (any model may define it). Strings become
         ``(n, max_len)`` uint8 bytes via :func:`encode_bytes`; a 2-d integer
         array is taken as already encoded and returned as is.

@@ -15,7 +15,9 @@ class ArrayDataModule(L.LightningDataModule):
     them), so the model, not the data module, owns normalisation.
 
     Args:
-        X_train, y_train: ``(n, ...)`` inputs and ``(n,)`` integer targets.
+        X_train, y_train: ``(n, ...)`` inputs and ``(n, ...)`` targets, as the
+            model's ``encode_targets`` made them (int64 class indices, float32
+            steering angles, padded label sequences...).
         X_val, y_val: the validation split, same layout.
         batch_size: examples per training batch.
         seed: seeds the shuffling generator, so batch order is reproducible.
@@ -25,9 +27,9 @@ class ArrayDataModule(L.LightningDataModule):
                  y_val: np.ndarray, batch_size: int = 128, seed: int = 0) -> None:
         super().__init__()
         self.train_set = TensorDataset(torch.from_numpy(np.ascontiguousarray(X_train)),
-                                       torch.from_numpy(np.asarray(y_train, dtype=np.int64)))
+                                       torch.from_numpy(np.ascontiguousarray(y_train)))
         self.val_set = TensorDataset(torch.from_numpy(np.ascontiguousarray(X_val)),
-                                     torch.from_numpy(np.asarray(y_val, dtype=np.int64)))
+                                     torch.from_numpy(np.ascontiguousarray(y_val)))
         self.batch_size = batch_size
         self.seed = seed
 

@@ -1,4 +1,4 @@
-"""Train a LightningModule classifier as a scikit-learn-style estimator."""
+"""Train a LightningModule as a scikit-learn-style estimator, with model selection on validation."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import torch
 from lightning.fabric.utilities.throughput import measure_flops
 from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 
 from benchmarks.tuning import candidates
 from e2e_models.datamodule import ArrayDataModule
@@ -25,29 +25,30 @@ from e2e_models.datamodule import ArrayDataModule
 log = logging.getLogger(__name__)
 
 
-class LightningClassifier(ClassifierMixin, BaseEstimator):
+class LightningEstimator(BaseEstimator):
     """Fit a LightningModule per hyperparameter candidate; keep the best on validation.
 
-    Each candidate trains with early stopping on validation accuracy and keeps
-    its best epoch (``ModelCheckpoint``); the candidate with the best validation
-    accuracy is the fitted model. Training is seeded (``L.seed_everything`` and a
+    Each candidate trains with early stopping on the module's validation metric
+    (``module.monitor``, e.g. ``val_acc`` for classifiers, ``val_loss`` by
+    default) and keeps its best epoch (``ModelCheckpoint``); the candidate with
+    the best validation score is the fitted model. Training is seeded (``L.seed_everything`` and a
     seeded shuffling generator), so with ``trainer.deterministic=True`` a run is
     reproducible on the CPU.
 
     Args:
-        module: a callable (``_partial_`` Hydra target) returning a LightningModule
-            whose ``forward`` maps a batch of inputs to ``(B, n_classes)`` logits
-            and which logs ``val_acc``. Keyword arguments come from the candidate;
+        module: a callable (``_partial_`` Hydra target) returning an
+            ``e2e_models.module.SupervisedModule`` (its ``loss``, ``decode``,
+            ``monitor``, ``encode_inputs`` and ``encode_targets`` define the
+            task's side of training). Keyword arguments come from the candidate;
             ``n_classes``, when the callable takes it and the config does not
             set it, is ``max label + 1`` over the training and validation
-            labels. A module whose inputs are not numeric arrays (text) defines
-            ``encode_inputs(X) -> np.ndarray``, applied to the training,
-            validation and prediction inputs before they become tensors.
+            labels. ``encode_inputs`` is applied to the training, validation and
+            prediction inputs before they become tensors (text -> bytes, say).
         param_grid: ``{module_kwarg: [values]}`` to search.
         budget: at most this many candidates (shared with the pipeline side).
         seed: training seed (initialisation, dropout, batch order).
         batch_size: training batch size.
-        patience: epochs without a better ``val_acc`` before stopping.
+        patience: epochs without a better validation score before stopping.
         trainer: keyword arguments for ``lightning.Trainer`` (``max_epochs``,
             ``accelerator``, ...). ``enable_progress_bar: null`` shows the bar only
             on an interactive terminal.
@@ -76,7 +77,7 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
         self.output_dir = output_dir
         self.logger = logger
 
-    def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "LightningClassifier":
+    def fit(self, X: Any, y: Any, X_val: Any, y_val: Any) -> "LightningEstimator":
         out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
         # a re-run of a killed job starts from scratch, not from its stale files
         for stale in ("checkpoints", "trials"):
@@ -95,28 +96,30 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
             model = self.module(**fixed, **params)
             # per candidate: a candidate may change the encoding (max_len, say);
             # encoding 66k glosses takes well under a second
-            X_enc, X_val_enc = _encode(model, X), _encode(model, X_val)
-            datamodule = ArrayDataModule(X_enc, y, X_val_enc, y_val, self.batch_size, self.seed)
+            X_enc, X_val_enc = model.encode_inputs(X), model.encode_inputs(X_val)
+            y_enc, y_val_enc = model.encode_targets(y), model.encode_targets(y_val)
+            datamodule = ArrayDataModule(X_enc, y_enc, X_val_enc, y_val_enc, self.batch_size, self.seed)
+            monitor = {"monitor": model.monitor, "mode": model.monitor_mode}
             checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
-                                         monitor="val_acc", mode="max", save_top_k=1,
-                                         enable_version_counter=False)
+                                         save_top_k=1, enable_version_counter=False, **monitor)
             trainer = L.Trainer(
                 **trainer_kwargs,
-                callbacks=[EarlyStopping(monitor="val_acc", mode="max", patience=self.patience), checkpoint],
+                callbacks=[EarlyStopping(patience=self.patience, **monitor), checkpoint],
                 logger=CSVLogger(out, name="trials", version=str(trial)),
                 default_root_dir=out,
             )
-            flops_per_example = _train_flops_per_example(model, X_enc[:2], y[:2])
+            flops_per_example = _train_flops_per_example(model, X_enc[:2], y_enc[:2])
             trainer.fit(model, datamodule=datamodule)
             epochs = trainer.current_epoch
-            self.train_flops_ += flops_per_example * len(y) * epochs
+            self.train_flops_ += flops_per_example * len(y_enc) * epochs
             score = float(checkpoint.best_model_score)
             self.epochs_.append(epochs)
             self.search_results_.append({"params": params, "val_score": score, "epochs": epochs})
-            log.info("trial %d %s: val accuracy %.4f after %d epochs", trial, params, score, epochs)
+            log.info("trial %d %s: %s %.4f after %d epochs", trial, params, model.monitor, score, epochs)
             if self.logger is not None:
-                self.logger.log_metrics({"trial_val_accuracy": score}, step=trial)
-            if best is None or score > best[0]:
+                self.logger.log_metrics({f"trial_{model.monitor}": score}, step=trial)
+            better = (lambda a, b: a > b) if model.monitor_mode == "max" else (lambda a, b: a < b)
+            if best is None or better(score, best[0]):
                 best = (score, params, checkpoint.best_model_path)
 
         self.best_score_, self.best_params_, best_path = best
@@ -132,31 +135,24 @@ class LightningClassifier(ClassifierMixin, BaseEstimator):
             shutil.rmtree(out, ignore_errors=True)
         self.n_params_ = int(sum(p.numel() for p in self.model_.parameters()))
         self.feature_time_s_ = 0.0
-        self.classes_ = np.unique(y)
         return self
 
     @torch.inference_mode()
-    def predict(self, X: Any, batch_size: int = 1024) -> np.ndarray:
-        """Class indices, ``(n,)`` int64, from batched forward passes in eval mode.
+    def predict(self, X: Any, batch_size: int = 1024) -> np.ndarray | list:
+        """Predictions from batched forward passes in eval mode, decoded by the model.
 
         ``X`` is what the task gives (an array, or strings for text), encoded
-        by the model's ``encode_inputs`` when it has one.
+        by the model's ``encode_inputs``. Returns an array ``(n, ...)`` when the
+        model's ``decode`` gives tensors (class indices ``(n,)`` int64 for
+        classifiers), or a list of ``n`` items when it gives lists (strings).
         """
         self.model_.eval()
-        X = _encode(self.model_, X)
-        preds = [self.model_(torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size]))).argmax(dim=1)
-                 for i in range(0, len(X), batch_size)]
-        return torch.cat(preds).numpy()
-
-
-def _encode(model: L.LightningModule, X: Any) -> np.ndarray:
-    """The model's own encoding of raw task inputs (``encode_inputs``), or ``X`` unchanged.
-
-    A model that owns its input format (text as bytes, say) defines
-    ``encode_inputs(X) -> np.ndarray``; numeric arrays need none.
-    """
-    encode = getattr(model, "encode_inputs", None)
-    return X if encode is None else encode(X)
+        X = self.model_.encode_inputs(X)
+        batches = [self.model_.decode(self.model_(torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size]))))
+                   for i in range(0, len(X), batch_size)]
+        if batches and isinstance(batches[0], torch.Tensor):
+            return torch.cat(batches).numpy()
+        return [item for batch in batches for item in batch]
 
 
 def _implied_module_kwargs(module: Callable[..., L.LightningModule], y: np.ndarray,
@@ -183,9 +179,8 @@ def _implied_module_kwargs(module: Callable[..., L.LightningModule], y: np.ndarr
 def _train_flops_per_example(model: L.LightningModule, x: np.ndarray, y: np.ndarray) -> int:
     """Forward + backward FLOPs of one training example (counted on a batch of 2)."""
     xb = torch.from_numpy(np.ascontiguousarray(x))
-    yb = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    yb = torch.from_numpy(np.ascontiguousarray(y))
     # a copy, so counting does not touch the real model's BatchNorm statistics
     probe = copy.deepcopy(model).train()
-    flops = measure_flops(probe, lambda: probe(xb),
-                          lambda logits: torch.nn.functional.cross_entropy(logits, yb))
+    flops = measure_flops(probe, lambda: probe(xb), lambda outputs: probe.loss(outputs, yb))
     return int(flops) // len(xb)
