@@ -24,7 +24,21 @@ def main() -> None:
     if problem:
         print(f"e2ebench: error: {problem}", file=sys.stderr)
         sys.exit(2)
+    _register_launcher()
     _hydra_main()
+
+
+def _register_launcher() -> None:
+    """Make ``hydra/launcher=joblib`` find e2ebench's launcher (``benchmarks/hydra_plugin``).
+
+    Hydra finds plugins by scanning the ``hydra_plugins`` namespace, which does
+    not see into an editable install; registering the class by hand works for
+    every kind of install.
+    """
+    from hydra.core.plugins import Plugins
+    from hydra_plugins.e2ebench.e2ebench_launcher import JoblibLauncher
+
+    Plugins.instance().register(JoblibLauncher)
 
 
 def _unwritable_output(args: list[str]) -> str | None:

@@ -50,8 +50,8 @@ def config_hash(cfg: DictConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def write_record(record: dict[str, Any], folder: str | Path) -> Path:
-    """Write ``record`` as ``folder/result.json`` atomically and return its path.
+def write_record(record: dict[str, Any], folder: str | Path, name: str = RECORD_NAME) -> Path:
+    """Write ``record`` as ``folder/result.json`` (or ``folder/name``) atomically and return its path.
 
     Raises:
         OSError: the folder is not writable or the disk is full. The previous
@@ -59,8 +59,8 @@ def write_record(record: dict[str, Any], folder: str | Path) -> Path:
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / RECORD_NAME
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".result.", suffix=".tmp")
+    target = folder / name
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as fh:
             json.dump(record, fh, indent=2, default=_json_default)

@@ -27,6 +27,8 @@ from benchmarks.tasks.base import Task, TaskData
 log = logging.getLogger(__name__)
 
 APPROACHES = ("pipeline", "e2e")
+#: written when a job starts and removed once its record is written
+RUNNING_NAME = "running.json"
 
 
 def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
@@ -74,6 +76,9 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     logger = None
     exception: BaseException | None = None
     try:
+        # Marks the job as running in this process: if the process dies (killed
+        # by the OS for memory, say), the joblib launcher turns it into a failed record.
+        write_record(record | {"pid": os.getpid()}, out_dir, RUNNING_NAME)
         record["config"] = OmegaConf.to_container(cfg, resolve=True)
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}
@@ -101,6 +106,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     record["finished_at"] = utc_now()
     try:
         write_record(record, out_dir)
+        (out_dir / RUNNING_NAME).unlink(missing_ok=True)
     except OSError as exc:  # disk full, folder gone: say so, keep the sweep going
         log.error("could not write the run record in %s: %s", out_dir, exc)
         exception = exception or exc

@@ -1,0 +1,114 @@
+"""Hydra's joblib launcher, made to survive a worker that dies mid-job.
+
+When the OS kills a loky worker (the out-of-memory killer sends SIGKILL), joblib
+raises ``TerminatedWorkerError``, loky terminates the other workers too, and
+Hydra's joblib launcher abandons the whole sweep, jobs not yet started included.
+This launcher instead finds the jobs that were running (their ``running.json``
+marker, written by ``benchmarks.runner.run_job``, names a process that is gone)
+and runs each of them again on its own: a job that still kills its worker alone
+is the culprit and gets a ``failed`` record; the others, killed only alongside
+it, finish normally. Then the jobs not yet run are launched in parallel again,
+so the sweep finishes and its summary names the failure.
+``conf/hydra/launcher/joblib.yaml`` selects it for ``hydra/launcher=joblib``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from hydra.core.utils import JobReturn
+from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
+from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+from benchmarks.record import RECORD_NAME, read_record, utc_now, write_record
+from benchmarks.runner import RUNNING_NAME
+
+log = logging.getLogger(__name__)
+
+DIED = ("the worker process running this job died before the job finished (killed by the OS, most "
+        "often for running out of memory; see the kernel log: dmesg | grep -i oom). Re-run this "
+        "configuration with fewer parallel jobs (hydra.launcher.n_jobs) or a smaller train_size.")
+
+
+class JoblibLauncher(_HydraJoblibLauncher):
+    """``hydra_joblib_launcher``'s launcher; a dead worker fails its job, not the sweep."""
+
+    def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
+        sweep_dir = Path(str(self.config.hydra.sweep.dir))
+        started = utc_now()
+        pending = [list(o) for o in job_overrides]
+        returns: list[JobReturn] = []
+        while pending:
+            try:
+                return returns + list(super().launch(pending, initial_job_idx))
+            except TerminatedWorkerError:
+                suspects = interrupted_jobs(sweep_dir, since=started)
+                if not suspects:
+                    raise
+                log.error("a worker process died; running the %d job(s) it interrupted one at a time "
+                          "to find the one that kills its worker", len(suspects))
+                for overrides in suspects:
+                    try:
+                        returns += super().launch([overrides], initial_job_idx)
+                    except TerminatedWorkerError:
+                        fail_dead_jobs(sweep_dir, since=started)
+                finished = finished_overrides(sweep_dir, since=started)
+                pending = [o for o in pending if tuple(o) not in finished and o not in suspects]
+        return returns
+
+
+def interrupted_jobs(sweep_dir: Path, since: str) -> list[list[str]]:
+    """The overrides of jobs started at or after ``since`` whose process is gone; their markers are removed."""
+    jobs = []
+    for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
+        record = read_record(marker)
+        if record is None or (record.get("started_at") or "") < since or _alive(record.get("pid")):
+            continue
+        jobs.append(list(record.get("overrides", [])))
+        marker.unlink(missing_ok=True)
+    return jobs
+
+
+def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
+    """Turn each ``running.json`` started at or after ``since`` whose process is gone into a ``failed`` record.
+
+    Returns:
+        The job folders that got a failed record.
+    """
+    failed = []
+    for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
+        record = read_record(marker)
+        if record is None or (record.get("started_at") or "") < since or _alive(record.get("pid")):
+            continue
+        pid = record.pop("pid", None)
+        record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
+        write_record(record, marker.parent)
+        marker.unlink(missing_ok=True)
+        log.error("job %s: %s", " ".join(record.get("overrides", [])), record["error"])
+        failed.append(marker.parent)
+    return failed
+
+
+def finished_overrides(sweep_dir: Path, since: str) -> set[tuple[str, ...]]:
+    """The overrides of jobs whose record was written at or after ``since`` (ISO 8601, UTC)."""
+    done = set()
+    for path in sweep_dir.rglob(RECORD_NAME):
+        record = read_record(path)
+        if record and (record.get("finished_at") or "") >= since:
+            done.add(tuple(record.get("overrides", [])))
+    return done
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
