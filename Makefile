@@ -12,7 +12,9 @@ APT_PACKAGES := dataset-fashion-mnist wordnet-base \
   openttd-opensfx asterisk-core-sounds-en-wav
 DEMO_DIR := outputs/multirun/demo
 
-.PHONY: setup data demo report test test-slow bench clean
+.PHONY: setup data demo report paper test test-slow bench clean
+TASKS := image text speech driving
+PAPER_DIR := outputs/multirun/paper
 
 setup: $(VENV)/.installed
 
@@ -44,6 +46,15 @@ demo: setup data
 
 report: setup
 	$(BIN)/e2ebench-report $(DEMO_DIR)
+
+# The full protocol, every task in turn (many hours on 2 cores): run it in the
+# background, e.g. `nohup make paper > paper.log 2>&1 &`; running it again resumes.
+paper: setup data
+	status=0; for t in $(TASKS); do \
+	  $(BIN)/e2ebench -m experiment=paper task=$$t hydra/launcher=joblib || status=1; \
+	done; \
+	$(BIN)/e2ebench-report $(PAPER_DIR) && echo "report: $(PAPER_DIR)/report/report.md"; \
+	exit $$status
 
 test: setup data
 	$(BIN)/python -m pytest
