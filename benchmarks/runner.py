@@ -127,7 +127,7 @@ def _validate(cfg: DictConfig) -> None:
     method = cfg.method
     if method.approach != approach:
         raise ConfigError(
-            f"method={method.name} is a {method.approach} method but approach={approach}; "
+            f"method={method.name} belongs to approach={method.approach}, not approach={approach}; "
             f"add approach={method.approach} or pick a {approach} method"
         )
     seed = cfg.seed

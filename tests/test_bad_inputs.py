@@ -8,7 +8,7 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 1 | `task=nope` | Hydra: `Could not find 'task/nope'` + the available options |
 | 2 | `approach=both` | Hydra: `Could not find 'approach/both'` |
 | 3 | `method=nope` | Hydra: `Could not find 'method/nope'` |
-| 4 | `method=cnn` with `approach=pipeline` | `method=cnn is a e2e method but approach=pipeline; add approach=e2e ...` |
+| 4 | `method=cnn` with `approach=pipeline` | `method=cnn belongs to approach=e2e, not approach=pipeline; add approach=e2e ...` |
 | 5 | `train_size=-5` | `train_size=-5 must be a positive integer or null` |
 | 6 | `train_size=0` | `train_size=0 must be a positive integer or null` |
 | 7 | `train_size=10000000` | `train_size=10000000 exceeds the training pool of 55000 examples; use train_size=null ...` |
@@ -28,6 +28,9 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 21 | `e2ebench-report` on a folder with no runs | `e2ebench-report: error: no run records ...`, exit 2 (tests/test_report.py) |
 | 22 | `e2ebench-report` on a missing folder | `e2ebench-report: error: ... does not exist`, exit 2 (tests/test_report.py) |
 | 23 | disk full while writing a record | the previous record is kept, no temporary file (tests/test_resume.py) |
+| 24 | `method=tfidf_svm` with `task=image` | `method=tfidf_svm is for task text, not task=image` |
+| 25 | a truncated or corrupt dataset cache file | `CacheWarning: rebuilding the cache entry ...: x.npy has N bytes, not M (truncated?)`; rebuilt, never used (tests/test_cache.py) |
+| 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ from tests.conftest import FAST, records
 
 
 @pytest.mark.parametrize("override, message", [
-    ("method=cnn", "method=cnn is a e2e method but approach=pipeline"),
+    ("method=cnn", "method=cnn belongs to approach=e2e, not approach=pipeline"),
+    ("method=tfidf_svm", "method=tfidf_svm is for task text, not task=image"),
     ("train_size=-5", "train_size=-5 must be a positive integer or null"),
     ("train_size=0", "train_size=0 must be a positive integer or null"),
     ("train_size=10000000", "train_size=10000000 exceeds the training pool of 59000 examples"),
