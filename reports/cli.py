@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.errors import NoSuccessfulRunsError, ReportError
-from reports.report import build_report
+from reports.report import FORMATS, build_report
 
 PROG = "e2ebench-report"
 EXIT_USER_ERROR = 2
@@ -28,13 +28,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Read every run record (result.json) under the given folders and write the report: "
-                    "runs.csv, tables/ (md, tex, csv), figures/ (png, pdf) and report.md.",
+                    "runs.csv, tables/ (md, tex, csv), figures/ (png, pdf), report.md, report.tex and a "
+                    "self-contained report.html, with learning-curve fits, crossovers and claim verdicts.",
     )
     parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR",
                         help="a sweep or run folder (searched recursively), or a result.json file")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="output folder (default: <first RUN_DIR>/report)")
+    parser.add_argument("--format", dest="formats", action="append", choices=FORMATS, metavar="FORMAT",
+                        help=f"write only this report format ({', '.join(FORMATS)}); repeat for several "
+                             "(default: all). CSV tables and figures are always written.")
     args = parser.parse_args(argv)
+    args.formats = tuple(dict.fromkeys(args.formats or FORMATS))
     if args.out is None:
         first = args.run_dirs[0]
         args.out = (first.parent if first.is_file() else first) / "report"
@@ -47,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            report = build_report(args.run_dirs, args.out)
+            report = build_report(args.run_dirs, args.out, formats=args.formats)
         except NoSuccessfulRunsError as err:
             _print_warnings(caught)
             print(f"failure list written to {err.report_path}")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from reports.analyse import select_panel, sort_rows
+from reports.artifacts import Artifact
 from reports.collect import Collection
 from reports.formatting import MISSING, format_seeds, markdown_cell, method_label, size_label
 from reports.settings import KEY_SETTINGS
@@ -101,11 +103,66 @@ def warnings_section(messages: Sequence[str]) -> str:
     return "\n".join(["## Warnings", "", *(f"- {markdown_cell(m)}" for m in messages), ""])
 
 
-def panel_section(panel: pd.Series, accuracy: Table, cost: Table, figures: dict[str, Path], out_dir: Path) -> str:
-    """One panel's settings, tables and figures; ``figures`` maps figure kind to its PNG."""
-    lines = [f"### {panel['label']}", "", *settings_lines(panel), f"#### Test {panel['primary_metric']}", "",
-             accuracy.to_markdown(), f"![learning curve]({relative_link(figures['learning_curve'], out_dir)})", "",
-             "#### Cost", "", cost.to_markdown(), f"![fit time]({relative_link(figures['cost'], out_dir)})", ""]
+@dataclass
+class PanelResult:
+    """What the report shows for one panel.
+
+    Attributes:
+        panel: the panel's row of :func:`reports.analyse.panels`.
+        tables: kind (``verdicts``, ``accuracy``, ``data``, ``fits``, ``cost``, ``breakdown``) -> table;
+            kinds without content are absent.
+        figures: kind -> (PNG path, what it shows); kinds without content are absent.
+        artifacts: image artifacts of representative runs.
+    """
+
+    panel: pd.Series
+    tables: dict[str, Table]
+    figures: dict[str, tuple[Path, str]]
+    artifacts: list[Artifact] = field(default_factory=list)
+
+
+#: Subsections of a panel: heading, then the tables and figure kinds it shows (in order).
+PANEL_LAYOUT = (
+    ("Test {metric}", ("accuracy",), ("learning_curve",)),
+    ("Data requirements", ("data", "fits"), ()),
+    ("Cost", ("cost",), ("pareto", "cost", "train_flops")),
+    ("Breakdowns", ("breakdown",), ("breakdown",)),
+)
+
+
+def verdicts_section(results: Sequence[PanelResult]) -> str:
+    """The verdict table of every panel that has both approaches, before everything else."""
+    lines = ["## Verdicts", "",
+             "Per task, what the runs say about the claims that end-to-end models perform better, need more "
+             "labelled data and cost more; how each verdict is decided is under [Method](#method).", ""]
+    shown = [r for r in results if "verdicts" in r.tables]
+    for result in shown:
+        lines += [f"### Verdicts: {result.panel['label']}", "", result.tables["verdicts"].to_markdown(), ""]
+    if not shown:
+        lines += ["No task has ok runs of both approaches, so no claim can be judged.", ""]
+    return "\n".join(lines)
+
+
+def panel_section(result: PanelResult, out_dir: Path) -> str:
+    """One panel's settings, tables, figures and artifacts."""
+    panel = result.panel
+    lines = [f"### {panel['label']}", "", *settings_lines(panel)]
+    for heading, tables, figures in PANEL_LAYOUT:
+        shown_tables = [result.tables[k] for k in tables if k in result.tables]
+        shown_figures = [v for k, v in result.figures.items() if k in figures or k.split(":")[0] in figures]
+        if not shown_tables and not shown_figures:
+            continue
+        lines += [f"#### {heading.format(metric=panel['primary_metric'])}", ""]
+        for table in shown_tables:
+            lines += [table.to_markdown(), ""]
+        for path, alt in shown_figures:
+            lines += [f"![{alt}]({relative_link(path, out_dir)})", ""]
+    if result.artifacts:
+        lines += ["#### Artifacts", "",
+                  "Images saved by one representative run per side (largest training-set size, lowest seed).", ""]
+        for artifact in result.artifacts:
+            lines += [f"{artifact.side}, training-set size {artifact.train_size}, seed {artifact.seed}: "
+                      f"`{artifact.name}`", "", f"![{artifact.name}]({relative_link(artifact.path, out_dir)})", ""]
     return "\n".join(lines)
 
 
