@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.errors import NoSuccessfulRunsError, ReportError
+from reports.curves import N_BOOTSTRAP
 from reports.report import FORMATS, build_report
 
 PROG = "e2ebench-report"
@@ -38,7 +39,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--format", dest="formats", action="append", choices=FORMATS, metavar="FORMAT",
                         help=f"write only this report format ({', '.join(FORMATS)}); repeat for several "
                              "(default: all). CSV tables and figures are always written.")
+    parser.add_argument("--bootstrap", type=int, default=N_BOOTSTRAP, metavar="N",
+                        help=f"bootstrap replicates over seeds for fits and crossovers (default {N_BOOTSTRAP})")
     args = parser.parse_args(argv)
+    if args.bootstrap < 1:
+        parser.error(f"--bootstrap must be a positive number of replicates, not {args.bootstrap}")
     args.formats = tuple(dict.fromkeys(args.formats or FORMATS))
     if args.out is None:
         first = args.run_dirs[0]
@@ -52,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            report = build_report(args.run_dirs, args.out, formats=args.formats)
+            report = build_report(args.run_dirs, args.out, formats=args.formats, n_bootstrap=args.bootstrap)
         except NoSuccessfulRunsError as err:
             _print_warnings(caught)
             print(f"failure list written to {err.report_path}")

@@ -82,9 +82,16 @@ class Crossover:
         low, high = self.ci
         if math.isnan(low) or self.kind == NO_FIT:
             return text
-        lo = f"≤ {compact_number(self.n_min)}" if low == -math.inf else compact_number(low)
-        hi = f"> {limit}" if high == math.inf else compact_number(high)
-        return f"{text} ({CONFIDENCE_LEVEL:.0%} CI {lo} to {hi})"
+        if low == math.inf:
+            return f"{text} (no bootstrap replicate crosses by {limit})"
+        if high == -math.inf:
+            return f"{text} (in every bootstrap replicate e2e is better from the smallest size)"
+
+        def bound(value: float) -> str:
+            return (f"≤ {compact_number(self.n_min)}" if value == -math.inf
+                    else f"> {limit}" if value == math.inf else compact_number(value))
+
+        return f"{text} ({CONFIDENCE_LEVEL:.0%} CI {bound(low)} to {bound(high)})"
 
 
 def _grid(n_min: float, n_max: float) -> np.ndarray:

@@ -71,9 +71,29 @@ def coverage_section(runs: pd.DataFrame, ok: pd.DataFrame, panel_table: pd.DataF
         grid.columns.name = None
         n_failed = int(((runs["status"] != "ok") & (runs["task"] == panel["task"])).sum())
         lines += [f"### {panel['label']}", "", frame_to_markdown(grid), ""]
+        lines += missing_lines(rows)
         if n_failed:
             lines += [f"Failed runs for task `{panel['task']}`: {n_failed} (see [Failed runs](#failed-runs)).", ""]
     return "\n".join(lines)
+
+
+def missing_lines(rows: pd.DataFrame) -> list[str]:
+    """What is missing from a panel's full grid of sides × sizes × seeds (the seeds and sizes any side ran).
+
+    Returns:
+        Markdown lines: ``Missing ok runs: e2e (cnn) at 1000: seeds 2, 3; ...``, or none when the grid is full.
+    """
+    seeds = sorted(int(s) for s in rows["seed"].dropna().unique())
+    missing = []
+    for side, by_side in rows.groupby("side", sort=False):
+        for size in dict.fromkeys(rows["size"]):
+            have = {int(s) for s in by_side.loc[by_side["size"] == size, "seed"].dropna()}
+            lacking = [s for s in seeds if s not in have]
+            if lacking:
+                missing.append(f"{side} at {size}: seed{'s' if len(lacking) > 1 else ''} {format_seeds(lacking)}")
+    if not missing:
+        return []
+    return [f"Missing ok runs (sizes and seeds other sides or sizes have): {markdown_cell('; '.join(missing))}.", ""]
 
 
 def settings_lines(panel: pd.Series) -> list[str]:

@@ -327,11 +327,19 @@ def breakdown_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, axis_
             side = side.sort_values("x")
             index = method_index[approach] = method_index.get(approach, -1) + 1
             colour = side_colour(approach)
-            axes.plot(side["x"], side["mean"], color=colour, linewidth=2,
-                      marker=METHOD_MARKERS[index % len(METHOD_MARKERS)],
+            marker = METHOD_MARKERS[index % len(METHOD_MARKERS)]
+            # Numeric levels form a line with a CI band; a named level (clean) is a point
+            # with a CI bar, not joined: it is not a value on the same scale.
+            numeric_rows = side["level"].map(numeric_level).notna()
+            line, named = side[numeric_rows], side[~numeric_rows]
+            axes.plot(line["x"], line["mean"], color=colour, linewidth=2, marker=marker,
                       linestyle=METHOD_LINESTYLES[index % len(METHOD_LINESTYLES)], label=method_label(approach, method))
-            axes.fill_between(side["x"].to_numpy(float), side["ci_low"].to_numpy(float),
-                              side["ci_high"].to_numpy(float), color=colour, alpha=0.18, linewidth=0)
+            axes.fill_between(line["x"].to_numpy(float), line["ci_low"].to_numpy(float),
+                              line["ci_high"].to_numpy(float), color=colour, alpha=0.18, linewidth=0)
+            if not named.empty:
+                spread = np.vstack([named["mean"] - named["ci_low"], named["ci_high"] - named["mean"]])
+                axes.errorbar(named["x"], named["mean"], yerr=np.nan_to_num(spread.astype(float)), color=colour,
+                              marker=marker, linestyle="none", capsize=3)
         axes.xaxis.set_major_locator(FixedLocator([position[v] for v in levels]))
         axes.xaxis.set_major_formatter(FuncFormatter(
             lambda value, _: next((v for v in levels if position[v] == value), f"{value:g}")))

@@ -6,9 +6,13 @@ One row per claim and (pipeline, e2e) pair:
   paired difference e2e − pipeline of the primary metric over the seeds both sides ran at
   the largest training-set size they share, signed so that positive means e2e is better.
 - **data**: "e2e needs more labelled data". Evidence: the same paired difference at the
-  smallest shared size (the claim expects e2e to be worse there), with the crossover
-  (:mod:`reports.crossover`) and the samples each side needs to reach 95% of the best
-  score (:mod:`reports.targets`) as the sizes that say how much more.
+  smallest shared size (the claim expects e2e to be worse there) and, per seed, how much
+  that difference grows from the smallest to the largest shared size (the claim expects
+  e2e to gain on the pipeline as data grows; a constant gap is about the model, not the
+  data). Supported only when both CIs agree with the claim; contradicted when e2e is
+  better already at the smallest size. The crossover (:mod:`reports.crossover`) and the
+  samples each side needs to reach 95% of the best score (:mod:`reports.targets`) are
+  quoted as the sizes that say how much more.
 - **training cost**: "e2e costs more to train". Evidence: the per-seed ratio of fit time
   e2e/pipeline at the largest shared size, summarised as a geometric mean; train FLOPs
   where recorded.
@@ -171,6 +175,28 @@ def _ratio_text(effect: PairedEffect, what: str) -> str:
             f"{format_ratio(math.exp(effect.mean))}{ci}; {_p_text(effect)}")
 
 
+def _gap_change(p_rows: pd.DataFrame, e_rows: pd.DataFrame, smallest: float, largest: float,
+                sign: float) -> PairedEffect:
+    """Per seed, how much the signed difference e2e − pipeline grows from the smallest to the largest size."""
+    def gap(size: float) -> pd.Series:
+        both = pd.concat([_values_at(p_rows, size, "score").rename("p"), _values_at(e_rows, size, "score").rename("e")],
+                         axis=1).dropna()
+        return sign * (both["e"] - both["p"])
+
+    return paired_effect(gap(smallest), gap(largest), largest)
+
+
+def _data_verdict(start: PairedEffect, gain: PairedEffect) -> str:
+    """Supported: e2e is worse at the smallest size *and* gains on the pipeline as data grows (both CIs
+    exclude 0), so the gap is about data. Contradicted: e2e is better already at the smallest size."""
+    at_start = verdict(*start.ci, start.n_seeds, claimed_positive=False)
+    if at_start == CONTRADICTED:
+        return CONTRADICTED
+    if at_start == SUPPORTED and verdict(*gain.ci, gain.n_seeds) == SUPPORTED:
+        return SUPPORTED
+    return INCONCLUSIVE
+
+
 def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_is_better: bool,
                 cross: Crossover, targets: dict[str, Target]) -> list[Claim]:
     """The four claims for one (pipeline, e2e) pair of a panel.
@@ -181,7 +207,7 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
         cross: the pair's crossover.
         targets: ``"pipeline"``/``"e2e"`` -> the side's samples to ``QUOTED_FRACTION`` of the best score.
     """
-    from reports.formatting import format_estimate
+    from reports.formatting import compact_number, format_estimate
 
     sizes = _shared_sizes(p_rows, e_rows)
     if not sizes:
@@ -203,12 +229,18 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
                         f"better) = {cross.p_starts_worse_finishes_better:.2f}")
     evidence.append(f"samples to {QUOTED_FRACTION:.0%} of best: pipeline {targets['pipeline'].describe()}, "
                     f"e2e {targets['e2e'].describe()}")
-    # The claim expects e2e to be worse at the smallest size: a negative effect.
-    data_verdict = verdict(*start.ci, start.n_seeds, claimed_positive=False)
+    gain = _gap_change(p_rows, e_rows, smallest, largest, sign)
     if len(sizes) < 2:
         evidence.append("only one shared size, so data requirements cannot be told from performance")
         data_verdict = INCONCLUSIVE
-    claims.append(Claim("data", CLAIMS["data"], "; ".join(evidence), start.n_seeds, data_verdict, start))
+    else:
+        low, high = gain.ci
+        ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
+        evidence.insert(1, f"change of that difference from n = {compact_number(smallest)} to "
+                           f"{compact_number(largest)}: {gain.mean:+.3g}{ci}")
+        data_verdict = _data_verdict(start, gain)
+    claims.append(Claim("data", CLAIMS["data"], "; ".join(evidence), min(start.n_seeds, gain.n_seeds),
+                        data_verdict, start))
 
     fit = paired_effect(_values_at(p_rows, largest, "cost.fit_time_s"), _values_at(e_rows, largest, "cost.fit_time_s"),
                         largest, log_ratio=True)
@@ -228,7 +260,7 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
 
 CLAIMS = {
     "performance": "e2e performs better than the pipeline at the full pool (largest shared size)",
-    "data": "e2e needs more labelled data (worse at the smallest shared size)",
+    "data": "e2e needs more labelled data (worse at the smallest shared size, gaining as data grows)",
     "training cost": "e2e costs more to train (fit time)",
     "inference cost": "e2e costs more at inference (latency)",
 }
