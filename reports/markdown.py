@@ -27,7 +27,10 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 
 
 def relative_link(path: Path | str, start: Path) -> str:
-    """``path`` relative to ``start`` with forward slashes, for links inside ``report.md``."""
+    """``path`` relative to ``start`` with forward slashes, for links inside ``report.md``; a URI
+    (a W&B run, ``wandb://ENTITY/PROJECT/ID``) is returned as it is."""
+    if "://" in str(path):
+        return str(path)
     return Path(os.path.relpath(Path(path).resolve(), start.resolve())).as_posix()
 
 
@@ -38,7 +41,7 @@ def records_section(collection: Collection, run_dirs: Sequence[Path], out_dir: P
     lines = [
         "## Records", "",
         f"- Run folders: {', '.join(f'`{d}`' for d in run_dirs)}",
-        f"- `result.json` files found: {collection.n_files}; records read: "
+        f"- Records found (`result.json` files and W&B runs): {collection.n_files}; records read: "
         f"{collection.n_files - len(collection.skipped)}; runs kept: {len(runs)} "
         f"({status.get('ok', 0)} ok, {status.get('failed', 0)} failed"
         + "".join(f", {n} {s}" for s, n in status.items() if s not in ("ok", "failed")) + ")",

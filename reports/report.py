@@ -27,6 +27,7 @@ from reports.panel_analysis import analyse_panel
 from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
+from reports.wandb_source import wandb_records
 from reports.tables import (
     accuracy_table, breakdown_table, cost_table, fit_table, requirements_table, verdict_table,
 )
@@ -68,7 +69,8 @@ METHOD_NOTE = (
 
 
 def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: str | os.PathLike,
-                 formats: Sequence[str] = FORMATS, n_bootstrap: int = N_BOOTSTRAP) -> Path:
+                 formats: Sequence[str] = FORMATS, n_bootstrap: int = N_BOOTSTRAP,
+                 wandb_projects: Sequence[str] = (), wandb_api: object = None) -> Path:
     """Read every run record under ``run_dirs`` and write the report into ``out_dir``.
 
     Always writes ``runs.csv`` (one row per run, failed included, flattened),
@@ -91,12 +93,16 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
         out_dir: output folder, created if needed; existing files of the same name are replaced.
         formats: any of ``FORMATS``.
         n_bootstrap: bootstrap replicates over seeds for fits and crossovers.
+        wandb_projects: W&B projects (``ENTITY/PROJECT``) whose e2ebench runs are read too
+            (:mod:`reports.wandb_source`); ``run_dirs`` may then be empty.
+        wandb_api: a ``wandb.Api``-like object to read them with (default: a new ``wandb.Api()``).
 
     Returns:
         Path of the main written report: ``report.md``, else ``report.html``, else ``report.tex``.
 
     Raises:
-        ReportError: a run folder does not exist, or an unknown format is asked for.
+        ReportError: a run folder does not exist, a W&B project cannot be read, or an unknown
+            format is asked for.
         NoRecordsError: no readable record was found (nothing is written).
         NoSuccessfulRunsError: no run is ok; ``runs.csv`` and a ``report.md`` listing
             the failures are written first (see the error's ``report_path``).
@@ -109,7 +115,8 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            return _build(run_dirs, Path(out_dir), caught, tuple(formats), n_bootstrap)
+            return _build(run_dirs, Path(out_dir), caught, tuple(formats), n_bootstrap,
+                          _read_wandb(wandb_projects, wandb_api))
     finally:
         # Recorded to be listed in report.md; issued again outside the recording context,
         # so that callers (the CLI, tests) still see every warning.
@@ -119,15 +126,17 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
 
 
 def _build(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: Path,
-           caught: list[warnings.WarningMessage], formats: tuple[str, ...], n_bootstrap: int) -> Path:
+           caught: list[warnings.WarningMessage], formats: tuple[str, ...], n_bootstrap: int,
+           sources: list[tuple[str, dict | Exception]]) -> Path:
     run_dirs = [Path(run_dirs)] if isinstance(run_dirs, str | os.PathLike) else [Path(d) for d in run_dirs]
     try:
-        collection = collect_runs(run_dirs, exclude=_out_dir_to_exclude(run_dirs, out_dir))
+        collection = collect_runs(run_dirs, exclude=_out_dir_to_exclude(run_dirs, out_dir), sources=sources)
     except FileNotFoundError as err:
         raise ReportError(f"run folder does not exist: {err.args[0]}") from None
     if collection.runs.empty:
         skipped = f" ({len(collection.skipped)} unreadable file(s) skipped)" if collection.skipped else ""
-        raise NoRecordsError(f"no run records (result.json) found under {', '.join(map(str, run_dirs))}{skipped}")
+        where = [*map(str, run_dirs), *dict.fromkeys(uri.rsplit("/", 1)[0] for uri, _ in sources)]
+        raise NoRecordsError(f"no run records (result.json) found under {', '.join(where)}{skipped}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = collection.runs
@@ -203,6 +212,18 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
         saved[kind] = (save_figure(figure, out_dir / "figures", stem)["png"], alt)
     artifacts = copy_artifacts(rows, out_dir / "artifacts" / name)
     return PanelResult(panel, tables, saved, artifacts)
+
+
+def _read_wandb(projects: Sequence[str], api: object) -> list[tuple[str, dict | Exception]]:
+    """Every run of the W&B ``projects`` as ``(uri, record or reason)``; a project that cannot be
+    read is a :class:`ReportError`."""
+    found = []
+    for project in projects:
+        try:
+            found += wandb_records(project, api)
+        except (ValueError, RuntimeError) as err:
+            raise ReportError(str(err)) from None
+    return found
 
 
 def _compose(head: list[str], caught: list[warnings.WarningMessage], parts: list[str]) -> str:
