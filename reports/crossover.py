@@ -30,6 +30,7 @@ import numpy as np
 
 from reports.curves import PanelCurves, SideCurve
 from reports.fits import Fit
+from reports.formatting import compact_number
 from reports.stats import CONFIDENCE_LEVEL
 
 #: The grid extends to this multiple of the largest common size (extrapolation).
@@ -67,8 +68,6 @@ class Crossover:
 
     def describe(self) -> str:
         """One phrase for a table: the value, how it was obtained, and its CI."""
-        from reports.formatting import compact_number
-
         limit = compact_number(self.n_max * EXTRAPOLATION_FACTOR)
         text = {
             MEASURED: lambda: f"{compact_number(self.size)}",

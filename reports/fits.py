@@ -30,7 +30,6 @@ the others (:func:`select_model`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Callable
 

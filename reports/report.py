@@ -15,6 +15,7 @@ from reports.analyse import cost_ratios, cost_summary, metric_summary, ok_runs, 
 from reports.artifacts import copy_artifacts
 from reports.breakdowns import axis_factors, breakdown_summary
 from reports.collect import collect_runs
+from reports.crossover import EXTRAPOLATION_FACTOR
 from reports.curves import N_BOOTSTRAP
 from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError, ReportWarning
 from reports.html import markdown_to_html
@@ -27,10 +28,11 @@ from reports.panel_analysis import analyse_panel
 from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
-from reports.wandb_source import wandb_records
 from reports.tables import (
     accuracy_table, breakdown_table, cost_table, fit_table, requirements_table, verdict_table,
 )
+from reports.verdicts import WILCOXON_MIN_SEEDS
+from reports.wandb_source import wandb_records
 
 #: Report formats a user can ask for (``--format``); CSV tables and figures are always written.
 FORMATS = ("md", "tex", "html")
@@ -64,7 +66,54 @@ METHOD_NOTE = (
     "Fit time is the wall time of the whole fit, hyperparameter search (every configuration of the "
     "tuning budget, trained and scored on the validation split) and per-epoch validation included. "
     "Ratios are e2e/pipeline ratios of mean cost at the same training-set size. All rows, failed runs "
-    "included, are in `runs.csv`, with each run's setting in its `setting.*` columns.\n"
+    "included, are in `runs.csv`, with each run's setting in its `setting.*` columns.\n\n"
+    "### Learning curves, crossover and samples to target\n\n"
+    "Curves are fitted to an *error* derived from the primary metric with no per-task rule: a "
+    "lower-is-better metric (WER) is its own error; a higher-is-better metric whose values all lie in "
+    "[0, 1] (accuracy) gives 1 − metric; any other higher-is-better metric (closed-loop reward) is "
+    "negated, because its best possible value is unknown, and its asymptote is then left unbounded. "
+    "Three families of the LCDB family are fitted to the per-size means over seeds with bounded "
+    "parameters (SciPy, variable projection over a grid of the nonlinear parameters, then bounded "
+    "least squares): pow3 ε(n) = a·n^(−b) + c, exp3 ε(n) = a·exp(−b·n/n_max) + c and logpower3 "
+    "ε(n) = a / (1 + (n/e^b)^c). Each side uses the family that best predicts its largest measured size "
+    "when fitted to the smaller ones (pow3 when there are fewer than 4 sizes; no fit below 3). "
+    f"Parameter intervals are {CONFIDENCE_LEVEL:.0%} percentile intervals of {N_BOOTSTRAP} bootstrap "
+    "replicates (by default) that resample seeds with replacement, the same draw for both sides, "
+    "because seeds pair the training subsets; none is given with one seed. These quantities are "
+    "nonlinear in the data, so the bootstrap is used here where means use the t-interval.\n\n"
+    "The crossover is the first size at which e2e's fitted error drops below the pipeline's, searched "
+    f"from the smallest shared size up to {EXTRAPOLATION_FACTOR}× the largest: within the measured range "
+    "it is reported as measured, beyond it as \"not reached within the measured range\" plus the "
+    "extrapolated value, and \"not reached\" when the curves do not cross even there; a bootstrap "
+    "replicate that never crosses counts as +∞ in its interval. P(e2e starts worse) and P(e2e starts "
+    "worse and finishes better) are the fractions of replicates in which e2e's mean over the drawn seeds "
+    "is worse at the smallest shared size (and better at the largest), after LCDB. Samples to target: the "
+    "smallest measured size at which a side's mean comes within 10%, 5% or 1% of the best mean on the "
+    "task (|best| sets the scale; for accuracy this is 90%, 95%, 99% of the best accuracy), interpolated "
+    "on the side's fit between that size and the one below; \"not reached\" when no measured size "
+    "reaches it (no extrapolation).\n\n"
+    "### Verdicts\n\n"
+    "Each claim is judged on paired seeds (seed s gives both sides the same training subset): "
+    "*performance*: the difference e2e − pipeline of the primary metric at the largest shared size, "
+    "signed so that > 0 means e2e is better; *data*: the same difference at the smallest shared size "
+    "(the claim expects e2e worse) and its change per seed from the smallest to the largest size (the "
+    "claim expects e2e to gain as data grows; a constant gap is about the model, not the data); "
+    "*training cost* and *inference cost*: the per-seed log ratio e2e/pipeline of fit time and of latency, "
+    f"shown as a geometric mean. A verdict is **supported** when the {CONFIDENCE_LEVEL:.0%} Student-t CI "
+    "over seeds excludes no effect in the claimed direction (both CIs for the data claim), "
+    "**contradicted** when it excludes it in the other direction (for the data claim: e2e better "
+    "already at the smallest size), and **inconclusive** otherwise, always with fewer than two paired "
+    "seeds. The paired test next to it is an exact sign-flip permutation test of the mean with fewer than "
+    f"{WILCOXON_MIN_SEEDS} seeds and Wilcoxon's signed-rank test from there on; with 5 seeds or fewer the "
+    "permutation test cannot reach p < 0.05 (2 seeds: p ≥ 0.5), so it is shown for reference and the "
+    "verdict follows the CI. Train FLOPs are quoted where recorded (e2e models count them; pipelines "
+    "record none unless their method estimates it).\n\n"
+    "### Breakdowns and artifacts\n\n"
+    "Metrics named `<metric>@<factor>=<level>[,...]` are slices of the test set. They are averaged over "
+    "seeds at the largest training-set size; a factor with numeric levels is drawn on the x axis, its "
+    "other levels (such as `clean`) to the right of them as separate points, one panel per combination "
+    "of the other factors. Image artifacts are shown for one run per side: the largest training-set size "
+    "and the lowest seed that has any.\n"
 )
 
 

@@ -363,7 +363,7 @@ def verdict_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
     rows, data = [], []
     for pair in analysis.pairs:
         for claim in pair.claims:
-            rows.append({"claim": (f"[{pair.label}] " if name_pairs else "") + claim.claim, "verdict": claim.verdict,
+            rows.append({"claim": (f"{pair.label}: " if name_pairs else "") + claim.claim, "verdict": claim.verdict,
                          "seeds": str(claim.n_seeds), "evidence": claim.evidence})
             effect = claim.effect
             data.append({"pair": pair.label, "claim": claim.key, "verdict": claim.verdict, "n_seeds": claim.n_seeds,

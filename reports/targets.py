@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reports.curves import PanelCurves, SideCurve
+from reports.formatting import compact_number
 
 FRACTIONS = (0.90, 0.95, 0.99)
 INTERPOLATION_POINTS = 200
@@ -43,8 +44,7 @@ class Target:
     at_most: bool
 
     def describe(self) -> str:
-        from reports.formatting import compact_number
-
+        """``≤ 100``, ``2.13k`` or ``not reached``."""
         if math.isnan(self.size):
             return "not reached"
         return ("≤ " if self.at_most else "") + compact_number(self.size)

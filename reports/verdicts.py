@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import stats
 
 from reports.crossover import Crossover
-from reports.curves import SideCurve
+from reports.formatting import compact_number, format_estimate, format_ratio
 from reports.stats import mean_ci
 from reports.targets import Target
 
@@ -158,8 +158,6 @@ def _p_text(effect: PairedEffect) -> str:
 
 
 def _difference_text(effect: PairedEffect, metric: str) -> str:
-    from reports.formatting import compact_number
-
     low, high = effect.ci
     ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
     return (f"Δ{metric} e2e vs pipeline (> 0: e2e better) at n = {compact_number(effect.size)}: "
@@ -167,8 +165,6 @@ def _difference_text(effect: PairedEffect, metric: str) -> str:
 
 
 def _ratio_text(effect: PairedEffect, what: str) -> str:
-    from reports.formatting import compact_number, format_ratio
-
     low, high = effect.ci
     ci = f", 95% CI [{format_ratio(math.exp(low))}, {format_ratio(math.exp(high))}]" if math.isfinite(low) else ""
     return (f"{what} e2e/pipeline at n = {compact_number(effect.size)}: geometric mean "
@@ -207,8 +203,6 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
         cross: the pair's crossover.
         targets: ``"pipeline"``/``"e2e"`` -> the side's samples to ``QUOTED_FRACTION`` of the best score.
     """
-    from reports.formatting import compact_number, format_estimate
-
     sizes = _shared_sizes(p_rows, e_rows)
     if not sizes:
         return [Claim(key, claim, "no training-set size measured by both sides", 0, INCONCLUSIVE, None)
