@@ -107,7 +107,7 @@ def method_label(approach: object, method: object) -> str:
 
 def compact_number(value: float) -> str:
     """A tick label: ``100``, ``1k``, ``2.5k``, ``55k``, ``1.2M`` (3 significant digits)."""
-    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for scale, prefix in ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= scale:
             return f"{value / scale:.3g}{prefix}"
     return f"{value:.3g}"

@@ -111,6 +111,7 @@ def markdown_to_html(markdown: str, base: Path, title: str = "e2ebench report") 
     body: list[str] = []
     paragraph: list[str] = []
     list_depth = 0
+    anchors: dict[str, int] = {}
 
     def close_paragraph() -> None:
         if paragraph:
@@ -149,6 +150,9 @@ def markdown_to_html(markdown: str, base: Path, title: str = "e2ebench report") 
             close_lists()
             level, text = len(heading.group(1)), heading.group(2)
             anchor = re.sub(r"[^a-z0-9 -]", "", text.lower()).strip().replace(" ", "-")
+            # Unique, as GitHub numbers repeated headings: the first keeps the plain anchor.
+            anchors[anchor] = anchors.get(anchor, -1) + 1
+            anchor += f"-{anchors[anchor]}" if anchors[anchor] else ""
             body.append(f'<h{level} id="{anchor}">{_inline(text, base)}</h{level}>')
         elif item:
             close_paragraph()

@@ -146,8 +146,9 @@ def _log_value_axis(axes: Axes) -> None:
             else (1.0, 2.0, 5.0) if decades < 4 else (1.0, 3.0) if decades < 7 else (1.0,))
     axes.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
     axes.yaxis.set_minor_locator(LogLocator(base=10, subs=tuple(range(1, 10))))
-    # Plain numbers (0.2, 5, 20) read faster than powers of ten for times.
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1e4 else f"{value:g}"))
+    # Plain numbers (0.2, 5, 20, 1.5k, 2T) read faster than powers of ten.
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value) if value >= 1e4
+                                                 else f"{value:g}"))
     axes.yaxis.set_minor_formatter(NullFormatter())
 
 
