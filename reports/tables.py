@@ -262,10 +262,13 @@ def _ratio_data(ratios: pd.DataFrame) -> pd.DataFrame:
 
 
 def _param_cell(value: float, ci: tuple[float, float]) -> str:
+    """``0.311 [0.298, 0.353]``; values within 1e-9 of 0 (a bound reached) read ``0``."""
+    def number(v: float) -> str:
+        return "0" if abs(v) < 1e-9 else f"{v:.3g}"
+
     if not math.isfinite(value):
         return MISSING
-    text = f"{value:.3g}"
-    return text + (f" [{ci[0]:.3g}, {ci[1]:.3g}]" if math.isfinite(ci[0]) else "")
+    return number(value) + (f" [{number(ci[0])}, {number(ci[1])}]" if math.isfinite(ci[0]) else "")
 
 
 def fit_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
