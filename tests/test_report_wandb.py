@@ -17,7 +17,7 @@ from reports.errors import ReportError
 from reports.wandb_source import run_to_record
 from test_report import make_record
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wandb" / "runs.json"
+FIXTURE = Path(__file__).parent / "fixtures" / "wandb_api" / "runs.json"
 PROJECT = "e2e-lab/e2ebench"
 
 
