@@ -18,7 +18,8 @@ from scipy.optimize import brentq
 
 from reports import build_report
 from reports.cli import main
-from reports.crossover import NOT_REACHED
+from reports.breakdowns import parse_breakdown
+from reports.crossover import AT_START, NOT_REACHED
 from reports.fits import fit_family, select_model
 from reports.html import markdown_to_html
 from reports.verdicts import CONTRADICTED, INCONCLUSIVE, SUPPORTED, paired_test, verdict
@@ -295,3 +296,20 @@ def test_report_tex_compiles(crossing):
                             cwd=crossing, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:]
     assert (crossing / "report.pdf").stat().st_size > 10000
+
+
+def test_e2e_better_from_the_smallest_size_has_no_crossover_and_contradicts_the_data_claim(tmp_path):
+    better = (PIPELINE[0] * 0.5, PIPELINE[1], PIPELINE[2] - 0.03)
+    out = build(write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": better}), n_bootstrap=FEW)
+    row = pd.read_csv(out / "tables" / "data_image.csv").query("what == 'crossover'").iloc[0]
+    assert row["kind"] == AT_START and math.isnan(row["size"]) and row["p_starts_worse"] == 0.0
+    verdicts = pd.read_csv(out / "tables" / "verdicts_image.csv").set_index("claim")
+    assert verdicts.loc["data", "verdict"] == CONTRADICTED
+    assert verdicts.loc["performance", "verdict"] == SUPPORTED
+
+
+def test_breakdown_names_are_parsed_and_malformed_ones_ignored():
+    assert parse_breakdown("wer@snr=clean,voices=heldout") == ("wer", {"snr": "clean", "voices": "heldout"})
+    assert parse_breakdown("word_acc@set=asterisk") == ("word_acc", {"set": "asterisk"})
+    for name in ("accuracy", "wer@", "@snr=1", "wer@snr", "wer@snr=1,x"):
+        assert parse_breakdown(name) is None, name
