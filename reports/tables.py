@@ -96,8 +96,10 @@ class Table:
         """
         display = self.display.copy()
         display.columns = _two_line_headers(display.columns)
-        styler = (display.style.hide(axis="index").format(escape="latex")
-                  .format_index(escape="latex", axis=1)
+        # latex_escape rather than the Styler's own "latex" escaping, which leaves < > | to
+        # print as other glyphs in the default font encoding.
+        styler = (display.style.hide(axis="index").format(latex_escape)
+                  .format_index(latex_escape, axis=1)
                   .set_table_styles([{"selector": "small", "props": ":;"},
                                      {"selector": "setlength", "props": ":{\\tabcolsep}{4pt};"}]))
         latex = styler.to_latex(

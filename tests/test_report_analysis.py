@@ -313,3 +313,10 @@ def test_breakdown_names_are_parsed_and_malformed_ones_ignored():
     assert parse_breakdown("word_acc@set=asterisk") == ("word_acc", {"set": "asterisk"})
     for name in ("accuracy", "wer@", "@snr=1", "wer@snr", "wer@snr=1,x"):
         assert parse_breakdown(name) is None, name
+
+
+def test_latex_cells_escape_what_the_default_font_encoding_misprints(crossing):
+    tex = (crossing / "tables" / "verdicts_image.tex").read_text()
+    body = tex[tex.index("\\midrule"):]
+    assert "(\\textgreater{} 0: e2e better)" in body and ">" not in body.replace("\\textgreater{}", "")
+    assert not any(line.lstrip().startswith("[") for line in body.splitlines())
