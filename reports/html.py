@@ -3,9 +3,9 @@
 The report is written once, as Markdown (:mod:`reports.markdown`); this module renders
 that text, so the two never disagree. It understands exactly the Markdown the report
 writes: ``#`` headings, pipe tables with a ``Table:`` caption line, ``-`` lists (one
-level of nesting), images, links, ``code``, and paragraphs. Local images are embedded
-as base64 ``data:`` URIs, so the file can be mailed or archived alone; links to other
-local files (run records) stay relative.
+level of nesting), images, links, ``code``, ``**strong**``, ``*emphasis*`` and
+paragraphs. Local images are embedded as base64 ``data:`` URIs, so the file can be
+mailed or archived alone; links to other local files (run records) stay relative.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ td.inconclusive { color: #555; font-weight: bold; }
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 _CODE = re.compile(r"`([^`]+)`")
+_STRONG = re.compile(r"\*\*([^*]+)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 VERDICT_WORDS = ("supported", "contradicted", "inconclusive")
 
@@ -57,7 +59,8 @@ def _links_and_code(text: str) -> str:
 
 def _code(text: str) -> str:
     def plain(chunk: str) -> str:
-        return html.escape(chunk.replace("\\|", "|"), quote=False)
+        text = html.escape(chunk.replace("\\|", "|"), quote=False)
+        return _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", text))
 
     parts, last = [], 0
     for match in _CODE.finditer(text):

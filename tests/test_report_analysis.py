@@ -214,8 +214,10 @@ def test_html_is_self_contained_with_every_table_and_figure(crossing):
 
 
 def test_markdown_to_html_renders_links_code_lists_and_escapes():
-    page = markdown_to_html("## A & B\n\n- one `x|y`\n  - two [r](a/b.json)\n\ntext <b>\n", Path("."))
+    page = markdown_to_html("## A & B\n\n- one `x|y`\n  - two [r](a/b.json)\n\ntext <b> *is* **so**, 2*3\n",
+                            Path("."))
     assert '<h2 id="a--b">A &amp; B</h2>' in page and "<code>x|y</code>" in page
+    assert "<em>is</em> <strong>so</strong>, 2*3" in page
     assert '<a href="a/b.json">r</a>' in page and "text &lt;b&gt;" in page and page.count("<ul>") == 2
 
 
