@@ -60,7 +60,8 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
                 warnings.warn(f"artifact {source} listed by {run['path']} is missing", ReportWarning, stacklevel=2)
                 continue
             directory.mkdir(parents=True, exist_ok=True)
-            stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{label}_{Path(relative).as_posix()}")
+            inside = Path(relative).relative_to("artifacts") if Path(relative).parts[0] == "artifacts" else Path(relative)
+            stem = re.sub(r"[^A-Za-z0-9._]+", "-", f"{approach}-{method}_{inside.as_posix()}")
             target = directory / stem
             shutil.copyfile(source, target)
             copied.append(Artifact(label, int(run["train_size"]), int(run["seed"]), Path(relative).name, target))
