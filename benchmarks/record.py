@@ -74,6 +74,32 @@ def write_record(record: dict[str, Any], folder: str | Path, name: str = RECORD_
     return target
 
 
+#: Record fields an experiment tracker gets next to the config, under ``TRACKER_KEY``, so that
+#: a tracked run can be read back as a record (``e2ebench-report --wandb ENTITY/PROJECT``).
+TRACKER_FIELDS = ("schema", "task", "dataset", "approach", "method", "train_size", "seed", "primary_metric",
+                  "higher_is_better", "status", "error", "config_hash", "started_at", "finished_at")
+TRACKER_KEY = "e2ebench_record"
+#: Tracker metric prefixes of the record's metric groups.
+TRACKER_PREFIXES = {"metrics": "test/", "val_metrics": "val/", "cost": "cost/"}
+
+
+def tracker_payload(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+    """The record as an experiment tracker (CSV, W&B) stores it: (hyperparameters, metrics).
+
+    Hyperparameters are the resolved config plus ``TRACKER_KEY``: the record's identity
+    (``TRACKER_FIELDS``). Metrics are the numeric test, validation and cost values, named
+    ``test/<metric>``, ``val/<metric>`` and ``cost/<quantity>``; ``None`` (a FLOP count
+    that cannot be counted) is left out. :func:`reports.wandb_source.run_to_record`
+    inverts this.
+    """
+    hyperparameters = {**(record.get("config") or {}), TRACKER_KEY: {k: record.get(k) for k in TRACKER_FIELDS}}
+    metrics = {f"{prefix}{name}": value
+               for group, prefix in TRACKER_PREFIXES.items()
+               for name, value in (record.get(group) or {}).items()
+               if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    return hyperparameters, metrics
+
+
 def _json_default(obj: Any) -> Any:
     # numpy scalars and paths end up in metrics and configs
     if hasattr(obj, "item"):

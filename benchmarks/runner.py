@@ -21,7 +21,9 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
-from benchmarks.record import SCHEMA, config_hash, environment, find_ok_record, utc_now, write_record
+from benchmarks.record import (
+    SCHEMA, config_hash, environment, find_ok_record, tracker_payload, utc_now, write_record,
+)
 from benchmarks.tasks.base import Task, TaskData
 
 log = logging.getLogger(__name__)
@@ -218,11 +220,9 @@ def configure_threads(threads: int | None, n_parallel: int = 1) -> int:
 def _log_to_tracker(logger: Any, record: dict[str, Any]) -> None:
     """Send the record's config and metrics to the experiment tracker (CSV, W&B)."""
     try:
-        logger.log_hyperparams(record["config"])
-        flat = {f"test/{k}": v for k, v in record["metrics"].items()}
-        flat |= {f"val/{k}": v for k, v in record["val_metrics"].items()}
-        flat |= {f"cost/{k}": v for k, v in record["cost"].items() if isinstance(v, (int, float))}
-        logger.log_metrics(flat)
+        hyperparameters, metrics = tracker_payload(record)
+        logger.log_hyperparams(hyperparameters)
+        logger.log_metrics(metrics)
         logger.save()
         logger.finalize("success" if record["status"] == "ok" else "failed")
     except Exception as exc:  # noqa: BLE001 - the record is written; tracking is best effort

@@ -17,27 +17,45 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.errors import NoSuccessfulRunsError, ReportError
-from reports.report import build_report
+from reports.curves import N_BOOTSTRAP
+from reports.report import FORMATS, build_report
 
 PROG = "e2ebench-report"
 EXIT_USER_ERROR = 2
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Parse the command line; ``--out`` defaults to ``<first RUN_DIR>/report``."""
+    """Parse the command line; ``--out`` defaults to ``<first RUN_DIR>/report`` (``./report`` with
+    ``--wandb`` alone)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Read every run record (result.json) under the given folders and write the report: "
-                    "runs.csv, tables/ (md, tex, csv), figures/ (png, pdf) and report.md.",
+                    "runs.csv, tables/ (md, tex, csv), figures/ (png, pdf), report.md, report.tex and a "
+                    "self-contained report.html, with learning-curve fits, crossovers and claim verdicts.",
     )
-    parser.add_argument("run_dirs", nargs="+", type=Path, metavar="RUN_DIR",
+    parser.add_argument("run_dirs", nargs="*", type=Path, metavar="RUN_DIR",
                         help="a sweep or run folder (searched recursively), or a result.json file")
+    parser.add_argument("--wandb", dest="wandb_projects", action="append", default=[], metavar="ENTITY/PROJECT",
+                        help="also read the e2ebench runs of this W&B project (needs network and a W&B login); "
+                             "repeat for several")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="output folder (default: <first RUN_DIR>/report)")
+                        help="output folder (default: <first RUN_DIR>/report, or ./report with --wandb alone)")
+    parser.add_argument("--format", dest="formats", action="append", choices=FORMATS, metavar="FORMAT",
+                        help=f"write only this report format ({', '.join(FORMATS)}); repeat for several "
+                             "(default: all). CSV tables and figures are always written.")
+    parser.add_argument("--bootstrap", type=int, default=N_BOOTSTRAP, metavar="N",
+                        help=f"bootstrap replicates over seeds for fits and crossovers (default {N_BOOTSTRAP})")
     args = parser.parse_args(argv)
-    if args.out is None:
+    if not args.run_dirs and not args.wandb_projects:
+        parser.error("give at least one RUN_DIR or --wandb ENTITY/PROJECT")
+    if args.bootstrap < 1:
+        parser.error(f"--bootstrap must be a positive number of replicates, not {args.bootstrap}")
+    args.formats = tuple(dict.fromkeys(args.formats or FORMATS))
+    if args.out is None and args.run_dirs:
         first = args.run_dirs[0]
         args.out = (first.parent if first.is_file() else first) / "report"
+    elif args.out is None:
+        args.out = Path("report")
     return args
 
 
@@ -47,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            report = build_report(args.run_dirs, args.out)
+            report = build_report(args.run_dirs, args.out, formats=args.formats, n_bootstrap=args.bootstrap,
+                                  wandb_projects=args.wandb_projects)
         except NoSuccessfulRunsError as err:
             _print_warnings(caught)
             print(f"failure list written to {err.report_path}")

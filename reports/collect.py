@@ -37,16 +37,16 @@ class Collection:
 
     Attributes:
         runs: one row per run (after de-duplication), flattened; see :func:`flatten_records`.
-        n_files: number of ``result.json`` files found.
-        skipped: files that could not be read as a run record (warned about).
-        duplicates: files of ``ok`` records dropped because a later-finished ``ok``
+        n_files: number of records found: ``result.json`` files and records from sources.
+        skipped: files (or source URIs) that could not be read as a run record (warned about).
+        duplicates: files (or URIs) of ``ok`` records dropped because a later-finished ``ok``
             record has the same ``config_hash`` (warned about).
     """
 
     runs: pd.DataFrame
     n_files: int
-    skipped: tuple[Path, ...]
-    duplicates: tuple[Path, ...]
+    skipped: tuple[Path | str, ...]
+    duplicates: tuple[Path | str, ...]
 
 
 def find_records(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
@@ -83,13 +83,22 @@ def read_record(path: Path) -> dict:
     """Load one record and check that it looks like a schema-1 run record.
 
     Raises:
-        ValueError: the file is unreadable, not JSON (e.g. half-written), not an
-            object, of another schema, or lacks one of ``REQUIRED_FIELDS``.
+        ValueError: the file is unreadable, not JSON (e.g. half-written), or fails
+            :func:`check_record`.
     """
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"unreadable ({type(err).__name__}: {err})") from err
+    return check_record(record)
+
+
+def check_record(record: object) -> dict:
+    """``record`` itself if it looks like a schema-1 run record.
+
+    Raises:
+        ValueError: not an object, of another schema, or lacking one of ``REQUIRED_FIELDS``.
+    """
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     if record.get("schema") != SUPPORTED_SCHEMA:
@@ -149,30 +158,45 @@ def deduplicate(runs: pd.DataFrame) -> tuple[pd.DataFrame, tuple[Path, ...]]:
     order = finished.sort_values(na_position="first", kind="stable").index
     dropped = candidates.loc[order].duplicated("config_hash", keep="last")
     dropped_index = dropped[dropped].index
-    return runs.drop(index=dropped_index), tuple(Path(p) for p in runs.loc[dropped_index, "path"])
+    return runs.drop(index=dropped_index), tuple(_where(p) for p in runs.loc[dropped_index, "path"])
 
 
-def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = ()) -> Collection:
-    """Find, read, flatten and de-duplicate the run records under ``run_dirs``.
+def _where(path: str) -> Path | str:
+    """A record's location: a file path, or a URI (``wandb://...``) kept as text."""
+    return path if "://" in path else Path(path)
 
-    Unreadable files are skipped with a :class:`UserWarning` naming each file;
-    duplicate ``ok`` records are dropped with one warning naming them.
+
+def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | os.PathLike] = (),
+                 sources: Iterable[tuple[str, dict | Exception]] = ()) -> Collection:
+    """Find, read, flatten and de-duplicate the run records under ``run_dirs`` and from ``sources``.
+
+    Args:
+        run_dirs: folders (searched recursively) or ``result.json`` files.
+        exclude: folders not to search.
+        sources: records read elsewhere (a W&B project, :mod:`reports.wandb_source`), as
+            ``(where, record)``; ``where`` (a URI) takes the place of the file path, and a
+            record that is an exception is skipped with it as the reason.
+
+    Unreadable files and records are skipped with a :class:`UserWarning` naming each;
+    duplicate ok records are dropped with one warning naming them.
 
     Raises:
         FileNotFoundError: a run dir does not exist.
     """
     paths = find_records(run_dirs, exclude)
     records, read_paths, skipped = [], [], []
-    for path in paths:
+    loaded = [(path, lambda path=path: read_record(path)) for path in paths]
+    loaded += [(where, lambda record=record: _checked(record)) for where, record in sources]
+    for where, load in loaded:
         try:
-            records.append(read_record(path))
+            records.append(load())
         except ValueError as err:
-            warnings.warn(f"skipping {path}: {err}", ReportWarning, stacklevel=2)
-            skipped.append(path)
+            warnings.warn(f"skipping {where}: {err}", ReportWarning, stacklevel=2)
+            skipped.append(where)
             continue
-        read_paths.append(path)
+        read_paths.append(where)
     if not records:
-        return Collection(pd.DataFrame(columns=list(KEY_COLUMNS) + ["path"]), len(paths), tuple(skipped), ())
+        return Collection(pd.DataFrame(columns=list(KEY_COLUMNS) + ["path"]), len(loaded), tuple(skipped), ())
     runs, duplicates = deduplicate(flatten_records(records, read_paths))
     if duplicates:
         warnings.warn(
@@ -180,4 +204,10 @@ def collect_runs(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | 
             f"ok record: {', '.join(map(str, duplicates))}",
             ReportWarning, stacklevel=2,
         )
-    return Collection(runs.reset_index(drop=True), len(paths), tuple(skipped), duplicates)
+    return Collection(runs.reset_index(drop=True), len(loaded), tuple(skipped), duplicates)
+
+
+def _checked(record: dict | Exception) -> dict:
+    if isinstance(record, Exception):
+        raise ValueError(str(record))
+    return check_record(record)

@@ -8,11 +8,15 @@ import pandas as pd
 
 MISSING = "—"
 #: Unicode in the display tables -> LaTeX that compiles with any font encoding.
-LATEX_SYMBOLS = {"±": r"$\pm$", "×": r"$\times$", "—": "---", "–": "--"}
+LATEX_SYMBOLS = {
+    "±": r"$\pm$", "×": r"$\times$", "—": "---", "–": "--", "≤": r"$\le$", "≥": r"$\ge$", "≈": r"$\approx$",
+    "−": r"$-$", "·": r"$\cdot$", "Δ": r"$\Delta$", "ε": r"$\varepsilon$", "…": r"\ldots{}", "∞": r"$\infty$",
+    "→": r"$\to$",
+}
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
 }
 _SI_PREFIXES = ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 
@@ -103,7 +107,7 @@ def method_label(approach: object, method: object) -> str:
 
 def compact_number(value: float) -> str:
     """A tick label: ``100``, ``1k``, ``2.5k``, ``55k``, ``1.2M`` (3 significant digits)."""
-    for scale, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for scale, prefix in ((1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= scale:
             return f"{value / scale:.3g}{prefix}"
     return f"{value:.3g}"

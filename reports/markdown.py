@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from reports.analyse import select_panel, sort_rows
+from reports.artifacts import Artifact
 from reports.collect import Collection
 from reports.formatting import MISSING, format_seeds, markdown_cell, method_label, size_label
 from reports.settings import KEY_SETTINGS
@@ -25,7 +27,10 @@ def frame_to_markdown(frame: pd.DataFrame) -> str:
 
 
 def relative_link(path: Path | str, start: Path) -> str:
-    """``path`` relative to ``start`` with forward slashes, for links inside ``report.md``."""
+    """``path`` relative to ``start`` with forward slashes, for links inside ``report.md``; a URI
+    (a W&B run, ``wandb://ENTITY/PROJECT/ID``) is returned as it is."""
+    if "://" in str(path):
+        return str(path)
     return Path(os.path.relpath(Path(path).resolve(), start.resolve())).as_posix()
 
 
@@ -36,7 +41,7 @@ def records_section(collection: Collection, run_dirs: Sequence[Path], out_dir: P
     lines = [
         "## Records", "",
         f"- Run folders: {', '.join(f'`{d}`' for d in run_dirs)}",
-        f"- `result.json` files found: {collection.n_files}; records read: "
+        f"- Records found (`result.json` files and W&B runs): {collection.n_files}; records read: "
         f"{collection.n_files - len(collection.skipped)}; runs kept: {len(runs)} "
         f"({status.get('ok', 0)} ok, {status.get('failed', 0)} failed"
         + "".join(f", {n} {s}" for s, n in status.items() if s not in ("ok", "failed")) + ")",
@@ -69,9 +74,29 @@ def coverage_section(runs: pd.DataFrame, ok: pd.DataFrame, panel_table: pd.DataF
         grid.columns.name = None
         n_failed = int(((runs["status"] != "ok") & (runs["task"] == panel["task"])).sum())
         lines += [f"### {panel['label']}", "", frame_to_markdown(grid), ""]
+        lines += missing_lines(rows)
         if n_failed:
             lines += [f"Failed runs for task `{panel['task']}`: {n_failed} (see [Failed runs](#failed-runs)).", ""]
     return "\n".join(lines)
+
+
+def missing_lines(rows: pd.DataFrame) -> list[str]:
+    """What is missing from a panel's full grid of sides × sizes × seeds (the seeds and sizes any side ran).
+
+    Returns:
+        Markdown lines: ``Missing ok runs: e2e (cnn) at 1000: seeds 2, 3; ...``, or none when the grid is full.
+    """
+    seeds = sorted(int(s) for s in rows["seed"].dropna().unique())
+    missing = []
+    for side, by_side in rows.groupby("side", sort=False):
+        for size in dict.fromkeys(rows["size"]):
+            have = {int(s) for s in by_side.loc[by_side["size"] == size, "seed"].dropna()}
+            lacking = [s for s in seeds if s not in have]
+            if lacking:
+                missing.append(f"{side} at {size}: seed{'s' if len(lacking) > 1 else ''} {format_seeds(lacking)}")
+    if not missing:
+        return []
+    return [f"Missing ok runs (sizes and seeds other sides or sizes have): {markdown_cell('; '.join(missing))}.", ""]
 
 
 def settings_lines(panel: pd.Series) -> list[str]:
@@ -101,11 +126,66 @@ def warnings_section(messages: Sequence[str]) -> str:
     return "\n".join(["## Warnings", "", *(f"- {markdown_cell(m)}" for m in messages), ""])
 
 
-def panel_section(panel: pd.Series, accuracy: Table, cost: Table, figures: dict[str, Path], out_dir: Path) -> str:
-    """One panel's settings, tables and figures; ``figures`` maps figure kind to its PNG."""
-    lines = [f"### {panel['label']}", "", *settings_lines(panel), f"#### Test {panel['primary_metric']}", "",
-             accuracy.to_markdown(), f"![learning curve]({relative_link(figures['learning_curve'], out_dir)})", "",
-             "#### Cost", "", cost.to_markdown(), f"![fit time]({relative_link(figures['cost'], out_dir)})", ""]
+@dataclass
+class PanelResult:
+    """What the report shows for one panel.
+
+    Attributes:
+        panel: the panel's row of :func:`reports.analyse.panels`.
+        tables: kind (``verdicts``, ``accuracy``, ``data``, ``fits``, ``cost``, ``breakdown``) -> table;
+            kinds without content are absent.
+        figures: kind -> (PNG path, what it shows); kinds without content are absent.
+        artifacts: image artifacts of representative runs.
+    """
+
+    panel: pd.Series
+    tables: dict[str, Table]
+    figures: dict[str, tuple[Path, str]]
+    artifacts: list[Artifact] = field(default_factory=list)
+
+
+#: Subsections of a panel: heading, then the tables and figure kinds it shows (in order).
+PANEL_LAYOUT = (
+    ("Test {metric}", ("accuracy",), ("learning_curve",)),
+    ("Data requirements", ("data", "fits"), ()),
+    ("Cost", ("cost",), ("pareto", "cost", "train_flops")),
+    ("Breakdowns", ("breakdown",), ("breakdown",)),
+)
+
+
+def verdicts_section(results: Sequence[PanelResult]) -> str:
+    """The verdict table of every panel that has both approaches, before everything else."""
+    lines = ["## Verdicts", "",
+             "Per task, what the runs say about the claims that end-to-end models perform better, need more "
+             "labelled data and cost more; how each verdict is decided is under [Method](#method).", ""]
+    shown = [r for r in results if "verdicts" in r.tables]
+    for result in shown:
+        lines += [f"### Verdicts: {result.panel['label']}", "", result.tables["verdicts"].to_markdown(), ""]
+    if not shown:
+        lines += ["No task has ok runs of both approaches, so no claim can be judged.", ""]
+    return "\n".join(lines)
+
+
+def panel_section(result: PanelResult, out_dir: Path) -> str:
+    """One panel's settings, tables, figures and artifacts."""
+    panel = result.panel
+    lines = [f"### {panel['label']}", "", *settings_lines(panel)]
+    for heading, tables, figures in PANEL_LAYOUT:
+        shown_tables = [result.tables[k] for k in tables if k in result.tables]
+        shown_figures = [v for k, v in result.figures.items() if k in figures or k.split(":")[0] in figures]
+        if not shown_tables and not shown_figures:
+            continue
+        lines += [f"#### {heading.format(metric=panel['primary_metric'])}", ""]
+        for table in shown_tables:
+            lines += [table.to_markdown(), ""]
+        for path, alt in shown_figures:
+            lines += [f"![{alt}]({relative_link(path, out_dir)})", ""]
+    if result.artifacts:
+        lines += ["#### Artifacts", "",
+                  "Images saved by one representative run per side (largest training-set size, lowest seed).", ""]
+        for artifact in result.artifacts:
+            lines += [f"{artifact.side}, training-set size {artifact.train_size}, seed {artifact.seed}: "
+                      f"`{artifact.name}`", "", f"![{artifact.name}]({relative_link(artifact.path, out_dir)})", ""]
     return "\n".join(lines)
 
 

@@ -18,6 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from reports.analyse import sort_rows
+from reports.breakdowns import numeric_level, other_factors
+from reports.crossover import MEASURED
+from reports.panel_analysis import PanelAnalysis
 from reports.formatting import compact_number, method_label
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL
 
@@ -62,11 +65,11 @@ def _seeds_phrase(frame: pd.DataFrame) -> str:
     return phrase + (" (no CI where 1 seed)" if low == 1 else "")
 
 
-def _title(label: str, what: str, frame: pd.DataFrame) -> str:
-    """``<label>: <what>`` over the seeds phrase; a long label gets its own line(s)."""
+def _title(label: str, what: str, frame: pd.DataFrame, subtitle: str | None = None) -> str:
+    """``<label>: <what>`` over the seeds phrase (or ``subtitle``); a long label gets its own line(s)."""
     first = f"{label}: {what}"
     lines = [first] if len(first) <= TITLE_CHARS else [*textwrap.wrap(f"{label}:", TITLE_CHARS), what]
-    return "\n".join([*lines, _seeds_phrase(frame)])
+    return "\n".join([*lines, _seeds_phrase(frame) if subtitle is None else subtitle])
 
 
 def _value_limits(frame: pd.DataFrame, log: bool) -> tuple[float, float] | None:
@@ -98,7 +101,7 @@ def _plot_sides(axes: Axes, frame: pd.DataFrame, log: bool = False) -> None:
     method_index: dict[object, int] = {}
     for (approach, method), side in frame.groupby(["approach", "method"], dropna=False, sort=False):
         index = method_index[approach] = method_index.get(approach, -1) + 1
-        colour = APPROACH_COLOURS.get(approach, OTHER_COLOUR)
+        colour = side_colour(approach)
         x = side["train_size"].to_numpy(dtype=float)
         axes.plot(x, side["mean"].to_numpy(dtype=float), color=colour, linewidth=2,
                   marker=METHOD_MARKERS[index % len(METHOD_MARKERS)], markersize=6,
@@ -143,26 +146,112 @@ def _log_value_axis(axes: Axes) -> None:
             else (1.0, 2.0, 5.0) if decades < 4 else (1.0, 3.0) if decades < 7 else (1.0,))
     axes.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
     axes.yaxis.set_minor_locator(LogLocator(base=10, subs=tuple(range(1, 10))))
-    # Plain numbers (0.2, 5, 20) read faster than powers of ten for times.
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1e4 else f"{value:g}"))
+    # Plain numbers (0.2, 5, 20, 1.5k, 2T) read faster than powers of ten.
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: compact_number(value) if value >= 1e4
+                                                 else f"{value:g}"))
     axes.yaxis.set_minor_formatter(NullFormatter())
 
 
-def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series) -> Figure:
+def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: PanelAnalysis | None = None) -> Figure:
     """Main test metric against training-set size (log x), mean and CI band per side.
+
+    With ``analysis``, each side's chosen fit is drawn as a thin dotted line of the same
+    colour over the measured range, and a measured crossover as a vertical grey line.
 
     Args:
         summary: rows of :func:`reports.analyse.metric_summary` for one panel.
         panel: the panel's row of :func:`reports.analyse.panels`.
+        analysis: the panel's :class:`~reports.panel_analysis.PanelAnalysis`, if any.
     """
     figure, axes = _new_axes()
     _plot_sides(axes, summary)
+    if analysis is not None:
+        _plot_fits(axes, analysis)
     _size_axis(axes, summary["train_size"].to_numpy(dtype=float, na_value=np.nan))
     direction = "higher" if panel["higher_is_better"] else "lower"
     axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
-    axes.set_title(_title(panel["label"], "learning curve", summary), fontsize=11)
+    what = "learning curve" + (", dotted: chosen fit" if analysis is not None else "")
+    axes.set_title(_title(panel["label"], what, summary), fontsize=11)
     axes.legend(title="approach (method)", frameon=False)
     return figure
+
+
+def _plot_fits(axes: Axes, analysis: PanelAnalysis) -> None:
+    limits = axes.get_ylim()
+    for side in analysis.curves.sides:
+        fit = side.chosen_fit()
+        if fit is None:
+            continue
+        grid = np.geomspace(side.sizes.min(), side.sizes.max(), 200)
+        axes.plot(grid, analysis.curves.scale.score(fit.predict(grid)), color=side_colour(side.approach),
+                  linewidth=1.2, linestyle=":", alpha=0.9)
+    for pair in analysis.pairs:
+        if pair.crossover.kind == MEASURED:
+            axes.axvline(pair.crossover.size, color=OTHER_COLOUR, linewidth=1, linestyle="--",
+                         label=f"crossover ≈ {compact_number(pair.crossover.size)}")
+    axes.set_ylim(*limits)
+
+
+def side_colour(approach: object) -> str:
+    """The colour of an approach in every figure (``OTHER_COLOUR`` for an unknown one)."""
+    return APPROACH_COLOURS.get(approach, OTHER_COLOUR)
+
+
+def pareto_figure(metrics: pd.DataFrame, costs: pd.DataFrame, panel: pd.Series) -> Figure:
+    """Main test metric against fit time (log x): one point per side and training-set size.
+
+    Points are means over seeds, labelled with their size; sides are joined in size
+    order. The Pareto front (no other point is both faster and better) is drawn as a
+    black step line with ringed points.
+
+    Args:
+        metrics: rows of :func:`reports.analyse.metric_summary` for one panel.
+        costs: rows of :func:`reports.analyse.cost_summary` for one panel.
+        panel: the panel's row of :func:`reports.analyse.panels`.
+    """
+    keys = ["approach", "method", "train_size"]
+    times = costs[costs["quantity"] == "fit_time_s"][[*keys, "mean"]].rename(columns={"mean": "time"})
+    points = metrics[[*keys, "mean", "n_seeds"]].merge(times, on=keys, how="inner")
+    points = sort_rows(points[(points["time"] > 0) & points["mean"].notna()])
+    figure, axes = _new_axes()
+    method_index: dict[object, int] = {}
+    for (approach, method), side in points.groupby(["approach", "method"], dropna=False, sort=False):
+        index = method_index[approach] = method_index.get(approach, -1) + 1
+        axes.plot(side["time"], side["mean"], color=side_colour(approach), linewidth=1.5, alpha=0.8,
+                  marker=METHOD_MARKERS[index % len(METHOD_MARKERS)],
+                  linestyle=METHOD_LINESTYLES[index % len(METHOD_LINESTYLES)], label=method_label(approach, method))
+        for time, value, size in zip(side["time"], side["mean"], side["train_size"], strict=True):
+            if pd.notna(size):
+                axes.annotate(compact_number(size), (time, value), textcoords="offset points", xytext=(4, 4),
+                              fontsize=7, color=side_colour(approach))
+    front = pareto_front(points["time"].to_numpy(float), points["mean"].to_numpy(float),
+                         bool(panel["higher_is_better"]))
+    if front.size:
+        order = np.argsort(points["time"].to_numpy(float)[front])
+        fx, fy = points["time"].to_numpy(float)[front][order], points["mean"].to_numpy(float)[front][order]
+        axes.step(fx, fy, where="post", color="black", linewidth=1, label="Pareto front")
+        axes.scatter(fx, fy, s=110, facecolors="none", edgecolors="black", linewidths=1.2, zorder=3)
+    axes.set_xscale("log")
+    axes.set_xlabel(FIT_TIME_LABEL)
+    direction = "higher" if panel["higher_is_better"] else "lower"
+    axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
+    seeds = int(points["n_seeds"].max()) if len(points) else 0
+    axes.set_title(_title(panel["label"], f"{panel['primary_metric']} vs training time", points,
+                          f"means over {seeds} seed{'s' if seeds != 1 else ''}; labels: training-set size"),
+                   fontsize=11)
+    axes.legend(title="approach (method)", frameon=False)
+    return figure
+
+
+def pareto_front(costs: np.ndarray, values: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """Indices of the points no other point dominates (no more costly and at least as good, one strictly)."""
+    good = values if higher_is_better else -values
+    front = []
+    for i in range(len(costs)):
+        dominated = ((costs <= costs[i]) & (good >= good[i]) & ((costs < costs[i]) | (good > good[i]))).any()
+        if not dominated:
+            front.append(i)
+    return np.array(front, dtype=int)
 
 
 def cost_figure(costs: pd.DataFrame, panel: pd.Series, quantity: str = "fit_time_s",
@@ -197,3 +286,75 @@ def save_figure(figure: Figure, directory: Path, stem: str) -> dict[str, Path]:
     # No creation date, so the same records give byte-identical PDFs.
     figure.savefig(paths["pdf"], metadata={"CreationDate": None})
     return paths
+
+
+def breakdown_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, axis_factor: str) -> Figure:
+    """A breakdown metric against one factor, one line per side with its CI band, one subplot
+    per combination of the other factors.
+
+    Numeric levels are placed at their value; other levels (``clean``) to the right of
+    them, each with a tick of its own name.
+
+    Args:
+        summary: rows of :func:`reports.breakdowns.breakdown_summary` for one panel.
+        panel: the panel's row of :func:`reports.analyse.panels`.
+        metric: the base metric (``wer``); axis_factor: the factor on the x axis (``snr``).
+    """
+    rows = summary[(summary["metric"] == metric) & summary["factors"].map(lambda f: axis_factor in f)].copy()
+    names = sorted({name for factors in rows["factors"] for name in factors})
+    rows["level"] = rows["factors"].map(lambda f: f[axis_factor])
+    rows["combo"] = rows["factors"].map(lambda f: other_factors(f, axis_factor, names))
+    levels = sorted(set(rows["level"]), key=lambda v: (numeric_level(v) is None, numeric_level(v) or 0.0, v))
+    numeric = [numeric_level(v) for v in levels if numeric_level(v) is not None]
+    step = float(np.median(np.diff(numeric))) if len(numeric) > 1 else 1.0
+    position, rank = {}, 0
+    for level in levels:
+        value = numeric_level(level)
+        if value is None:
+            rank += 1
+            value = max(numeric, default=0.0) + rank * step
+        position[level] = value
+    rows["x"] = rows["level"].map(position)
+    combos = sorted(set(rows["combo"]))
+    others = [n for n in names if n != axis_factor]
+    figure = Figure(figsize=(FIGSIZE_IN[0] * min(len(combos), 3) * 0.8 + 1.5, FIGSIZE_IN[1]), layout="constrained")
+    FigureCanvasAgg(figure)
+    grid = figure.subplots(1, len(combos), sharey=True, squeeze=False)[0]
+    for axes, combo in zip(grid, combos, strict=True):
+        frame = rows[rows["combo"] == combo].sort_values("x")
+        method_index: dict[object, int] = {}
+        for (approach, method), side in sort_rows(frame, first=()).groupby(["approach", "method"], dropna=False,
+                                                                           sort=False):
+            side = side.sort_values("x")
+            index = method_index[approach] = method_index.get(approach, -1) + 1
+            colour = side_colour(approach)
+            marker = METHOD_MARKERS[index % len(METHOD_MARKERS)]
+            # Numeric levels form a line with a CI band; a named level (clean) is a point
+            # with a CI bar, not joined: it is not a value on the same scale.
+            numeric_rows = side["level"].map(numeric_level).notna()
+            line, named = side[numeric_rows], side[~numeric_rows]
+            axes.plot(line["x"], line["mean"], color=colour, linewidth=2, marker=marker,
+                      linestyle=METHOD_LINESTYLES[index % len(METHOD_LINESTYLES)], label=method_label(approach, method))
+            axes.fill_between(line["x"].to_numpy(float), line["ci_low"].to_numpy(float),
+                              line["ci_high"].to_numpy(float), color=colour, alpha=0.18, linewidth=0)
+            if not named.empty:
+                spread = np.vstack([named["mean"] - named["ci_low"], named["ci_high"] - named["mean"]])
+                axes.errorbar(named["x"], named["mean"], yerr=np.nan_to_num(spread.astype(float)), color=colour,
+                              marker=marker, linestyle="none", capsize=3)
+        axes.xaxis.set_major_locator(FixedLocator([position[v] for v in levels]))
+        axes.xaxis.set_major_formatter(FuncFormatter(
+            lambda value, _: next((v for v in levels if position[v] == value), f"{value:g}")))
+        axes.set_xlabel(axis_factor)
+        axes.grid(True, which="major", alpha=0.3)
+        axes.spines[["top", "right"]].set_visible(False)
+        if others:
+            axes.set_title(", ".join(f"{n}={lv}" for n, lv in zip(others, combo, strict=True)), fontsize=9)
+    direction = ""
+    if metric == panel["primary_metric"]:
+        direction = f" ({'higher' if panel['higher_is_better'] else 'lower'} is better)"
+    grid[0].set_ylabel(f"test {metric}{direction}")
+    grid[0].legend(title="approach (method)", frameon=False)
+    size = rows["train_size"].max()
+    figure.suptitle(_title(panel["label"], f"{metric} by {axis_factor} at training-set size "
+                           f"{compact_number(size) if pd.notna(size) else 'all'}", rows), fontsize=11)
+    return figure

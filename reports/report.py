@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pandas as pd
+from tqdm import tqdm
+
 from reports.analyse import cost_ratios, cost_summary, metric_summary, ok_runs, panels, select_panel
+from reports.artifacts import copy_artifacts
+from reports.breakdowns import axis_factors, breakdown_summary
 from reports.collect import collect_runs
+from reports.crossover import EXTRAPOLATION_FACTOR
+from reports.curves import N_BOOTSTRAP
 from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError, ReportWarning
-from reports.markdown import coverage_section, failures_section, panel_section, records_section, warnings_section
-from reports.plots import cost_figure, learning_curve_figure, save_figure
+from reports.html import markdown_to_html
+from reports.latex import latex_document
+from reports.markdown import (
+    PanelResult, coverage_section, failures_section, panel_section, records_section, verdicts_section,
+    warnings_section,
+)
+from reports.panel_analysis import analyse_panel
+from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
-from reports.tables import accuracy_table, cost_table
+from reports.tables import (
+    accuracy_table, breakdown_table, cost_table, fit_table, requirements_table, verdict_table,
+)
+from reports.verdicts import WILCOXON_MIN_SEEDS
+from reports.wandb_source import wandb_records
 
+#: Report formats a user can ask for (``--format``); CSV tables and figures are always written.
+FORMATS = ("md", "tex", "html")
+TITLE = "# e2ebench report\n"
+HTML_NAME = "report.html"
+TEX_NAME = "report.tex"
+FLOPS_LABEL = "train FLOPs (floating-point operations, log scale)"
 REPORT_NAME = "report.md"
 RUNS_NAME = "runs.csv"
 METHOD_NOTE = (
@@ -42,18 +66,72 @@ METHOD_NOTE = (
     "Fit time is the wall time of the whole fit, hyperparameter search (every configuration of the "
     "tuning budget, trained and scored on the validation split) and per-epoch validation included. "
     "Ratios are e2e/pipeline ratios of mean cost at the same training-set size. All rows, failed runs "
-    "included, are in `runs.csv`, with each run's setting in its `setting.*` columns.\n"
+    "included, are in `runs.csv`, with each run's setting in its `setting.*` columns.\n\n"
+    "### Learning curves, crossover and samples to target\n\n"
+    "Curves are fitted to an *error* derived from the primary metric with no per-task rule: a "
+    "lower-is-better metric (WER) is its own error; a higher-is-better metric whose values all lie in "
+    "[0, 1] (accuracy) gives 1 − metric; any other higher-is-better metric (closed-loop reward) is "
+    "negated, because its best possible value is unknown, and its asymptote is then left unbounded. "
+    "Three families of the LCDB family are fitted to the per-size means over seeds with bounded "
+    "parameters (SciPy, variable projection over a grid of the nonlinear parameters, then bounded "
+    "least squares): pow3 ε(n) = a·n^(−b) + c, exp3 ε(n) = a·exp(−b·n/n_max) + c and logpower3 "
+    "ε(n) = a / (1 + (n/e^b)^c). Each side uses the family that best predicts its largest measured size "
+    "when fitted to the smaller ones (pow3 when there are fewer than 4 sizes; no fit below 3). "
+    f"Parameter intervals are {CONFIDENCE_LEVEL:.0%} percentile intervals of {N_BOOTSTRAP} bootstrap "
+    "replicates (by default) that resample seeds with replacement, the same draw for both sides, "
+    "because seeds pair the training subsets; none is given with one seed. These quantities are "
+    "nonlinear in the data, so the bootstrap is used here where means use the t-interval.\n\n"
+    "The crossover is the first size at which e2e's fitted error drops below the pipeline's, searched "
+    f"from the smallest shared size up to {EXTRAPOLATION_FACTOR}× the largest: within the measured range "
+    "it is reported as measured, beyond it as \"not reached within the measured range\" plus the "
+    "extrapolated value, and \"not reached\" when the curves do not cross even there; a bootstrap "
+    "replicate that never crosses counts as +∞ in its interval. P(e2e starts worse) and P(e2e starts "
+    "worse and finishes better) are the fractions of replicates in which e2e's mean over the drawn seeds "
+    "is worse at the smallest shared size (and better at the largest), after LCDB. Samples to target: the "
+    "smallest measured size at which a side's mean comes within 10%, 5% or 1% of the best mean on the "
+    "task (|best| sets the scale; for accuracy this is 90%, 95%, 99% of the best accuracy), interpolated "
+    "on the side's fit between that size and the one below; \"not reached\" when no measured size "
+    "reaches it (no extrapolation).\n\n"
+    "### Verdicts\n\n"
+    "Each claim is judged on paired seeds (seed s gives both sides the same training subset): "
+    "*performance*: the difference e2e − pipeline of the primary metric at the largest shared size, "
+    "signed so that > 0 means e2e is better; *data*: the same difference at the smallest shared size "
+    "(the claim expects e2e worse) and its change per seed from the smallest to the largest size (the "
+    "claim expects e2e to gain as data grows; a constant gap is about the model, not the data); "
+    "*training cost* and *inference cost*: the per-seed log ratio e2e/pipeline of fit time and of latency, "
+    f"shown as a geometric mean. A verdict is **supported** when the {CONFIDENCE_LEVEL:.0%} Student-t CI "
+    "over seeds excludes no effect in the claimed direction (both CIs for the data claim), "
+    "**contradicted** when it excludes it in the other direction (for the data claim: e2e better "
+    "already at the smallest size), and **inconclusive** otherwise, always with fewer than two paired "
+    "seeds. The paired test next to it is an exact sign-flip permutation test of the mean with fewer than "
+    f"{WILCOXON_MIN_SEEDS} seeds and Wilcoxon's signed-rank test from there on; with 5 seeds or fewer the "
+    "permutation test cannot reach p < 0.05 (2 seeds: p ≥ 0.5), so it is shown for reference and the "
+    "verdict follows the CI. Train FLOPs are quoted where recorded (e2e models count them; pipelines "
+    "record none unless their method estimates it).\n\n"
+    "### Breakdowns and artifacts\n\n"
+    "Metrics named `<metric>@<factor>=<level>[,...]` are slices of the test set. They are averaged over "
+    "seeds at the largest training-set size; a factor with numeric levels is drawn on the x axis, its "
+    "other levels (such as `clean`) to the right of them as separate points, one panel per combination "
+    "of the other factors. Image artifacts are shown for one run per side: the largest training-set size "
+    "and the lowest seed that has any.\n"
 )
 
 
-def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: str | os.PathLike) -> Path:
+def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: str | os.PathLike,
+                 formats: Sequence[str] = FORMATS, n_bootstrap: int = N_BOOTSTRAP,
+                 wandb_projects: Sequence[str] = (), wandb_api: object = None) -> Path:
     """Read every run record under ``run_dirs`` and write the report into ``out_dir``.
 
-    Writes ``runs.csv`` (one row per run, failed included, flattened),
-    ``tables/{accuracy,cost}_<task>.{md,tex,csv}``,
-    ``figures/{learning_curve,cost}_<task>.{png,pdf}`` and ``report.md``
-    (``<task>`` gains ``_<dataset>``/``_<metric>`` where a task has several, and
-    ``_s1``, ``_s2``... where it was run with several settings, which are never
+    Always writes ``runs.csv`` (one row per run, failed included, flattened),
+    ``tables/<kind>_<task>.csv`` and ``figures/<kind>_<task>.{png,pdf}``; per
+    ``formats``: ``md`` adds ``report.md`` and ``tables/*.md``, ``tex`` adds
+    ``tables/*.tex`` and ``report.tex`` (a document that inputs them, with the figures),
+    ``html`` adds the self-contained ``report.html``. Table kinds: ``verdicts``,
+    ``accuracy``, ``data`` (crossover, samples to target), ``fits``, ``cost`` and
+    ``breakdown``; figure kinds: ``learning_curve``, ``pareto``, ``cost``, ``train_flops``
+    and ``breakdown_<metric>_<factor>``; image artifacts of runs are copied into
+    ``artifacts/``. (``<task>`` gains ``_<dataset>``/``_<metric>`` where a task has
+    several, and ``_s1``, ``_s2``... where it was run with several settings, which are never
     averaged together; see :mod:`reports.settings`). Records under ``out_dir`` are not
     read, unless ``out_dir`` is (or contains) a run folder. Unreadable records and
     duplicates are skipped; these and other problems are issued as
@@ -62,21 +140,32 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
     Args:
         run_dirs: one or several folders (searched recursively) or ``result.json`` files.
         out_dir: output folder, created if needed; existing files of the same name are replaced.
+        formats: any of ``FORMATS``.
+        n_bootstrap: bootstrap replicates over seeds for fits and crossovers.
+        wandb_projects: W&B projects (``ENTITY/PROJECT``) whose e2ebench runs are read too
+            (:mod:`reports.wandb_source`); ``run_dirs`` may then be empty.
+        wandb_api: a ``wandb.Api``-like object to read them with (default: a new ``wandb.Api()``).
 
     Returns:
-        Path of the written ``report.md``.
+        Path of the main written report: ``report.md``, else ``report.html``, else ``report.tex``.
 
     Raises:
-        ReportError: a run folder does not exist.
+        ReportError: a run folder does not exist, a W&B project cannot be read, or an unknown
+            format is asked for.
         NoRecordsError: no readable record was found (nothing is written).
         NoSuccessfulRunsError: no run is ok; ``runs.csv`` and a ``report.md`` listing
             the failures are written first (see the error's ``report_path``).
     """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ReportError(f"unknown report format(s) {', '.join(unknown) or '(none given)'}; "
+                          f"choose from {', '.join(FORMATS)}")
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            return _build(run_dirs, Path(out_dir), caught)
+            return _build(run_dirs, Path(out_dir), caught, tuple(formats), n_bootstrap,
+                          _read_wandb(wandb_projects, wandb_api))
     finally:
         # Recorded to be listed in report.md; issued again outside the recording context,
         # so that callers (the CLI, tests) still see every warning.
@@ -86,51 +175,111 @@ def build_report(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_
 
 
 def _build(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: Path,
-           caught: list[warnings.WarningMessage]) -> Path:
+           caught: list[warnings.WarningMessage], formats: tuple[str, ...], n_bootstrap: int,
+           sources: list[tuple[str, dict | Exception]]) -> Path:
     run_dirs = [Path(run_dirs)] if isinstance(run_dirs, str | os.PathLike) else [Path(d) for d in run_dirs]
     try:
-        collection = collect_runs(run_dirs, exclude=_out_dir_to_exclude(run_dirs, out_dir))
+        collection = collect_runs(run_dirs, exclude=_out_dir_to_exclude(run_dirs, out_dir), sources=sources)
     except FileNotFoundError as err:
         raise ReportError(f"run folder does not exist: {err.args[0]}") from None
     if collection.runs.empty:
         skipped = f" ({len(collection.skipped)} unreadable file(s) skipped)" if collection.skipped else ""
-        raise NoRecordsError(f"no run records (result.json) found under {', '.join(map(str, run_dirs))}{skipped}")
+        where = [*map(str, run_dirs), *dict.fromkeys(uri.rsplit("/", 1)[0] for uri, _ in sources)]
+        raise NoRecordsError(f"no run records (result.json) found under {', '.join(where)}{skipped}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = collection.runs
     runs.to_csv(out_dir / RUNS_NAME, index=False)
     ok = ok_runs(runs)
-    report_path = out_dir / REPORT_NAME
-    head = ["# e2ebench report\n", records_section(collection, run_dirs, out_dir)]
+    records = records_section(collection, run_dirs, out_dir)
     if ok.empty:
-        _write(report_path, head, caught, [failures_section(runs, out_dir)])
+        report_path = out_dir / REPORT_NAME
+        report_path.write_text(_compose([TITLE, records], caught, [failures_section(runs, out_dir)]),
+                               encoding="utf-8")
         raise NoSuccessfulRunsError(
             f"none of the {len(runs)} run(s) is ok; the failures are listed in {report_path}", report_path)
 
     panel_table = panels(ok)
     metrics, costs = metric_summary(ok), cost_summary(ok)
     ratios = cost_ratios(costs)
-    parts = [coverage_section(runs, ok, panel_table), "## Results\n"]
-    for _, panel in panel_table.iterrows():
-        accuracy = accuracy_table(select_panel(metrics, panel), panel)
-        cost = cost_table(select_panel(costs, panel), select_panel(ratios, panel), panel)
-        for table in (accuracy, cost):
-            table.write(out_dir / "tables")
-        figures = {}
-        for kind, figure in (("learning_curve", learning_curve_figure(select_panel(metrics, panel), panel)),
-                             ("cost", cost_figure(select_panel(costs, panel), panel))):
-            figures[kind] = save_figure(figure, out_dir / "figures", f"{kind}_{panel['name']}")["png"]
-        parts.append(panel_section(panel, accuracy, cost, figures, out_dir))
-    parts += [failures_section(runs, out_dir), METHOD_NOTE]
-    _write(report_path, head, caught, parts)
-    return report_path
+    results = []
+    for _, panel in tqdm(list(panel_table.iterrows()), desc="report: fitting learning curves", unit="panel",
+                         file=sys.stderr, disable=len(panel_table) < 2):
+        results.append(_panel_result(ok, panel, metrics, costs, ratios, out_dir, n_bootstrap))
+        for table in results[-1].tables.values():
+            table.write(out_dir / "tables", formats)
+    parts = [coverage_section(runs, ok, panel_table), "## Results\n",
+             *(panel_section(result, out_dir) for result in results), failures_section(runs, out_dir), METHOD_NOTE]
+    text = _compose([TITLE, verdicts_section(results), records], caught, parts)
+    written = {}
+    if "md" in formats:
+        written["md"] = out_dir / REPORT_NAME
+        written["md"].write_text(text, encoding="utf-8")
+    if "html" in formats:
+        written["html"] = out_dir / HTML_NAME
+        written["html"].write_text(markdown_to_html(text, out_dir), encoding="utf-8")
+    if "tex" in formats:
+        written["tex"] = out_dir / TEX_NAME
+        written["tex"].write_text(latex_document(results, out_dir), encoding="utf-8")
+    return next(written[f] for f in FORMATS if f in written)
 
 
-def _write(path: Path, head: list[str], caught: list[warnings.WarningMessage], parts: list[str]) -> None:
-    """Write report.md: the head, the report's warnings so far (if any), then ``parts``."""
+def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, costs: pd.DataFrame,
+                  ratios: pd.DataFrame, out_dir: Path, n_bootstrap: int) -> PanelResult:
+    """Analyse one panel, save its figures and build its tables."""
+    rows, name = select_panel(ok, panel), panel["name"]
+    panel_metrics, panel_costs = select_panel(metrics, panel), select_panel(costs, panel)
+    analysis = analyse_panel(rows, panel, n_bootstrap)
+    tables = {}
+    if analysis.pairs:
+        tables["verdicts"] = verdict_table(analysis, panel)
+    tables["accuracy"] = accuracy_table(panel_metrics, panel)
+    tables["data"] = requirements_table(analysis, panel)
+    tables["fits"] = fit_table(analysis, panel)
+    tables["cost"] = cost_table(panel_costs, select_panel(ratios, panel), panel)
+    breakdowns = breakdown_summary(rows)
+    if not breakdowns.empty:
+        tables["breakdown"] = breakdown_table(breakdowns, panel)
+    metric = panel["primary_metric"]
+    figures = {
+        "learning_curve": (learning_curve_figure(panel_metrics, panel, analysis),
+                           f"learning curve: test {metric} against training-set size"),
+        "pareto": (pareto_figure(panel_metrics, panel_costs, panel), f"test {metric} against fit time"),
+        "cost": (cost_figure(panel_costs, panel), "fit time against training-set size"),
+    }
+    flops = panel_costs[(panel_costs["quantity"] == "train_flops") & (panel_costs["mean"] > 0)]
+    if not flops.empty:
+        figures["train_flops"] = (cost_figure(panel_costs, panel, "train_flops", FLOPS_LABEL),
+                                  "train FLOPs against training-set size")
+    for base in dict.fromkeys(breakdowns.get("metric", [])):
+        for factor in axis_factors(breakdowns, base):
+            figures[f"breakdown:{base}_{factor}"] = (breakdown_figure(breakdowns, panel, base, factor),
+                                                     f"{base} against {factor}")
+    saved = {}
+    for kind, (figure, alt) in figures.items():
+        stem = f"{kind.replace('breakdown:', 'breakdown_')}_{name}"
+        saved[kind] = (save_figure(figure, out_dir / "figures", stem)["png"], alt)
+    artifacts = copy_artifacts(rows, out_dir / "artifacts" / name)
+    return PanelResult(panel, tables, saved, artifacts)
+
+
+def _read_wandb(projects: Sequence[str], api: object) -> list[tuple[str, dict | Exception]]:
+    """Every run of the W&B ``projects`` as ``(uri, record or reason)``; a project that cannot be
+    read is a :class:`ReportError`."""
+    found = []
+    for project in projects:
+        try:
+            found += wandb_records(project, api)
+        except (ValueError, RuntimeError) as err:
+            raise ReportError(str(err)) from None
+    return found
+
+
+def _compose(head: list[str], caught: list[warnings.WarningMessage], parts: list[str]) -> str:
+    """The report's Markdown: the head, the report's warnings so far (if any), then ``parts``."""
     messages = [w.message for w in caught if issubclass(w.category, ReportWarning)]
     section = warnings_section(messages)
-    path.write_text("\n".join([*head, *([section] if section else []), *parts]), encoding="utf-8")
+    return "\n".join([*head, *([section] if section else []), *parts])
 
 
 def _out_dir_to_exclude(run_dirs: list[Path], out_dir: Path) -> list[Path]:

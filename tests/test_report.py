@@ -226,8 +226,8 @@ def test_cost_table_has_ratio_rows(built):
 def test_report_md_embeds_tables_figures_and_failures(built):
     root, report, _ = built
     text = report.read_text()
-    assert "![learning curve](figures/learning_curve_image.png)" in text
-    assert "![fit time](figures/cost_image.png)" in text
+    assert "](figures/learning_curve_image.png)" in text and "![learning curve: test accuracy" in text
+    assert "![fit time against training-set size](figures/cost_image.png)" in text
     assert "| train size" in text and "pipeline (hog_svm)" in text
     failures = text[text.index("## Failed runs"):]
     assert "RuntimeError: boom in the e2e trainer" in failures and "Traceback" not in failures

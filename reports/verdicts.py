@@ -1,0 +1,260 @@
+"""Claim verdicts: what the runs of one panel say about the seed's three claims (and inference cost).
+
+One row per claim and (pipeline, e2e) pair:
+
+- **performance**: "e2e performs better than the pipeline at the full pool". Evidence: the
+  paired difference e2e − pipeline of the primary metric over the seeds both sides ran at
+  the largest training-set size they share, signed so that positive means e2e is better.
+- **data**: "e2e needs more labelled data". Evidence: the same paired difference at the
+  smallest shared size (the claim expects e2e to be worse there) and, per seed, how much
+  that difference grows from the smallest to the largest shared size (the claim expects
+  e2e to gain on the pipeline as data grows; a constant gap is about the model, not the
+  data). Supported only when both CIs agree with the claim; contradicted when e2e is
+  better already at the smallest size. The crossover (:mod:`reports.crossover`) and the
+  samples each side needs to reach 95% of the best score (:mod:`reports.targets`) are
+  quoted as the sizes that say how much more.
+- **training cost**: "e2e costs more to train". Evidence: the per-seed ratio of fit time
+  e2e/pipeline at the largest shared size, summarised as a geometric mean; train FLOPs
+  where recorded.
+- **inference cost**: "e2e costs more at inference". Evidence: the per-seed ratio of
+  latency (ms per sample), as for training cost.
+
+Each verdict reads a 95% Student-t CI over seeds (of the mean difference, or of the mean
+log ratio): **supported** when it excludes no-difference in the claimed direction,
+**contradicted** when it excludes it in the other direction, **inconclusive** otherwise,
+and always inconclusive with fewer than two paired seeds. A paired test is printed
+next to it: an exact sign-flip permutation test of the mean difference with fewer than
+``WILCOXON_MIN_SEEDS`` seeds (Wilcoxon's signed-rank test cannot reach p < 0.05 with
+fewer than six), Wilcoxon's signed-rank test from there on. The verdict follows the CI,
+never the p-value alone, so nothing claims more than its CI allows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from reports.crossover import Crossover
+from reports.formatting import compact_number, format_estimate, format_ratio
+from reports.stats import mean_ci
+from reports.targets import Target
+
+SUPPORTED, CONTRADICTED, INCONCLUSIVE = "supported", "contradicted", "inconclusive"
+WILCOXON_MIN_SEEDS = 10
+#: The fraction of the best score whose samples-to-target the data claim's row quotes.
+QUOTED_FRACTION = 0.95
+
+
+def verdict(low: float, high: float, n_seeds: int, claimed_positive: bool = True) -> str:
+    """The verdict a CI ``(low, high)`` of an effect supports; the claim says it is > 0 (or < 0)."""
+    if n_seeds < 2 or not (math.isfinite(low) and math.isfinite(high)):
+        return INCONCLUSIVE
+    if low > 0:
+        return SUPPORTED if claimed_positive else CONTRADICTED
+    if high < 0:
+        return CONTRADICTED if claimed_positive else SUPPORTED
+    return INCONCLUSIVE
+
+
+def paired_test(differences: np.ndarray) -> tuple[str, float]:
+    """Two-sided paired test that the differences are centred on 0: (name, p-value).
+
+    Exact sign-flip permutation test of the mean with fewer than ``WILCOXON_MIN_SEEDS``
+    values (all 2^n sign patterns), Wilcoxon's signed-rank test otherwise. NaN p with
+    fewer than 2 values, and p = 1 when every difference is 0.
+    """
+    d = np.asarray(differences, dtype=float)
+    if d.size < 2:
+        return "none (1 seed)" if d.size == 1 else "none", math.nan
+    if d.size >= WILCOXON_MIN_SEEDS:
+        if not np.any(d):
+            return "Wilcoxon signed-rank", 1.0
+        return "Wilcoxon signed-rank", float(stats.wilcoxon(d).pvalue)
+    observed = abs(d.mean())
+    signs = np.array(list(itertools.product((1.0, -1.0), repeat=d.size)))
+    null = np.abs((signs * d).mean(axis=1))
+    return "sign-flip permutation", float(np.mean(null >= observed - 1e-12 * max(observed, 1.0)))
+
+
+@dataclass(frozen=True)
+class PairedEffect:
+    """A paired effect over seeds at one training-set size.
+
+    Attributes:
+        size: training-set size (examples).
+        mean: mean of the per-seed effect (a difference in metric units, or a log ratio).
+        ci: 95% Student-t CI of that mean (NaN with one seed).
+        n_seeds: seeds both sides ran at ``size``.
+        test, p_value: the paired test (:func:`paired_test`).
+    """
+
+    size: float
+    mean: float
+    ci: tuple[float, float]
+    n_seeds: int
+    test: str
+    p_value: float
+
+
+def paired_effect(pipeline: pd.Series, e2e: pd.Series, size: float, *, log_ratio: bool = False,
+                  sign: float = 1.0) -> PairedEffect:
+    """Per-seed ``sign·(e2e − pipeline)`` (or ``log(e2e/pipeline)``), its mean, CI and test.
+
+    Args:
+        pipeline, e2e: values indexed by seed (NaN or missing seeds are dropped from both).
+        size: the training-set size they were measured at (carried along).
+        log_ratio: use the log of the ratio (costs; positive means e2e costs more).
+        sign: +1 when higher values are better for the difference, −1 otherwise.
+    """
+    both = pd.concat([pipeline.rename("p"), e2e.rename("e")], axis=1).dropna()
+    if log_ratio:
+        both = both[(both["p"] > 0) & (both["e"] > 0)]
+        effect = np.log(both["e"].to_numpy(float) / both["p"].to_numpy(float))
+    else:
+        effect = sign * (both["e"].to_numpy(float) - both["p"].to_numpy(float))
+    test, p = paired_test(effect)
+    mean = float(effect.mean()) if effect.size else math.nan
+    return PairedEffect(size, mean, mean_ci(effect), int(effect.size), test, p)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One row of a verdict table.
+
+    Attributes:
+        claim: the claim in words, e.g. "e2e performs better at the full pool".
+        evidence: what the verdict rests on, with numbers, CI and test, one line.
+        n_seeds: the paired seeds behind the verdict.
+        verdict: ``SUPPORTED``, ``CONTRADICTED`` or ``INCONCLUSIVE``.
+        effect: the paired effect (``None`` where none could be formed).
+    """
+
+    key: str
+    claim: str
+    evidence: str
+    n_seeds: int
+    verdict: str
+    effect: PairedEffect | None
+
+
+def _values_at(rows: pd.DataFrame, size: float, column: str) -> pd.Series:
+    at = rows[rows["train_size"].eq(size).fillna(False).astype(bool)]
+    if column not in at:
+        return pd.Series(dtype=float)
+    return pd.to_numeric(at[column], errors="coerce").groupby(at["seed"].astype(int)).mean()
+
+
+def _shared_sizes(p_rows: pd.DataFrame, e_rows: pd.DataFrame) -> list[float]:
+    return sorted(set(p_rows["train_size"].dropna().astype(float)) & set(e_rows["train_size"].dropna().astype(float)))
+
+
+def _p_text(effect: PairedEffect) -> str:
+    return f"{effect.test} p = {effect.p_value:.3g}" if math.isfinite(effect.p_value) else "no test (1 seed)"
+
+
+def _difference_text(effect: PairedEffect, metric: str) -> str:
+    low, high = effect.ci
+    ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
+    return (f"Δ{metric} e2e vs pipeline (> 0: e2e better) at n = {compact_number(effect.size)}: "
+            f"{effect.mean:+.3g}{ci}; {_p_text(effect)}")
+
+
+def _ratio_text(effect: PairedEffect, what: str) -> str:
+    low, high = effect.ci
+    ci = f", 95% CI [{format_ratio(math.exp(low))}, {format_ratio(math.exp(high))}]" if math.isfinite(low) else ""
+    return (f"{what} e2e/pipeline at n = {compact_number(effect.size)}: geometric mean "
+            f"{format_ratio(math.exp(effect.mean))}{ci}; {_p_text(effect)}")
+
+
+def _gap_change(p_rows: pd.DataFrame, e_rows: pd.DataFrame, smallest: float, largest: float,
+                sign: float) -> PairedEffect:
+    """Per seed, how much the signed difference e2e − pipeline grows from the smallest to the largest size."""
+    def gap(size: float) -> pd.Series:
+        both = pd.concat([_values_at(p_rows, size, "score").rename("p"), _values_at(e_rows, size, "score").rename("e")],
+                         axis=1).dropna()
+        return sign * (both["e"] - both["p"])
+
+    return paired_effect(gap(smallest), gap(largest), largest)
+
+
+def _data_verdict(start: PairedEffect, gain: PairedEffect) -> str:
+    """Supported: e2e is worse at the smallest size *and* gains on the pipeline as data grows (both CIs
+    exclude 0), so the gap is about data. Contradicted: e2e is better already at the smallest size."""
+    at_start = verdict(*start.ci, start.n_seeds, claimed_positive=False)
+    if at_start == CONTRADICTED:
+        return CONTRADICTED
+    if at_start == SUPPORTED and verdict(*gain.ci, gain.n_seeds) == SUPPORTED:
+        return SUPPORTED
+    return INCONCLUSIVE
+
+
+def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_is_better: bool,
+                cross: Crossover, targets: dict[str, Target]) -> list[Claim]:
+    """The four claims for one (pipeline, e2e) pair of a panel.
+
+    Args:
+        p_rows, e_rows: the ok runs of the pipeline and the e2e side (with ``score``).
+        metric, higher_is_better: the panel's primary metric.
+        cross: the pair's crossover.
+        targets: ``"pipeline"``/``"e2e"`` -> the side's samples to ``QUOTED_FRACTION`` of the best score.
+    """
+    sizes = _shared_sizes(p_rows, e_rows)
+    if not sizes:
+        return [Claim(key, claim, "no training-set size measured by both sides", 0, INCONCLUSIVE, None)
+                for key, claim in CLAIMS.items()]
+    sign = 1.0 if higher_is_better else -1.0
+    largest, smallest = sizes[-1], sizes[0]
+    claims = []
+    full = paired_effect(_values_at(p_rows, largest, "score"), _values_at(e_rows, largest, "score"), largest,
+                         sign=sign)
+    claims.append(Claim("performance", CLAIMS["performance"], _difference_text(full, metric), full.n_seeds,
+                        verdict(*full.ci, full.n_seeds), full))
+
+    start = paired_effect(_values_at(p_rows, smallest, "score"), _values_at(e_rows, smallest, "score"), smallest,
+                          sign=sign)
+    evidence = [_difference_text(start, metric), f"crossover: {cross.describe()}"]
+    if math.isfinite(cross.p_starts_worse):
+        evidence.append(f"P(e2e starts worse) = {cross.p_starts_worse:.2f}, P(starts worse and finishes "
+                        f"better) = {cross.p_starts_worse_finishes_better:.2f}")
+    evidence.append(f"samples to {QUOTED_FRACTION:.0%} of best: pipeline {targets['pipeline'].describe()}, "
+                    f"e2e {targets['e2e'].describe()}")
+    gain = _gap_change(p_rows, e_rows, smallest, largest, sign)
+    if len(sizes) < 2:
+        evidence.append("only one shared size, so data requirements cannot be told from performance")
+        data_verdict = INCONCLUSIVE
+    else:
+        low, high = gain.ci
+        ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
+        evidence.insert(1, f"change of that difference from n = {compact_number(smallest)} to "
+                           f"{compact_number(largest)}: {gain.mean:+.3g}{ci}")
+        data_verdict = _data_verdict(start, gain)
+    claims.append(Claim("data", CLAIMS["data"], "; ".join(evidence), min(start.n_seeds, gain.n_seeds),
+                        data_verdict, start))
+
+    fit = paired_effect(_values_at(p_rows, largest, "cost.fit_time_s"), _values_at(e_rows, largest, "cost.fit_time_s"),
+                        largest, log_ratio=True)
+    flops = [f"{side} train FLOPs {format_estimate(v.mean(), count=True) if v.notna().any() else 'not recorded'}"
+             for side, v in (("pipeline", _values_at(p_rows, largest, "cost.train_flops")),
+                             ("e2e", _values_at(e_rows, largest, "cost.train_flops")))]
+    claims.append(Claim("training cost", CLAIMS["training cost"],
+                        f"{_ratio_text(fit, 'fit time')}; {', '.join(flops)}", fit.n_seeds,
+                        verdict(*fit.ci, fit.n_seeds), fit))
+
+    latency = paired_effect(_values_at(p_rows, largest, "cost.latency_ms_per_sample"),
+                            _values_at(e_rows, largest, "cost.latency_ms_per_sample"), largest, log_ratio=True)
+    claims.append(Claim("inference cost", CLAIMS["inference cost"], _ratio_text(latency, "latency (ms/sample)"),
+                        latency.n_seeds, verdict(*latency.ci, latency.n_seeds), latency))
+    return claims
+
+
+CLAIMS = {
+    "performance": "e2e performs better than the pipeline at the full pool (largest shared size)",
+    "data": "e2e needs more labelled data (worse at the smallest shared size, gaining as data grows)",
+    "training cost": "e2e costs more to train (fit time)",
+    "inference cost": "e2e costs more at inference (latency)",
+}

@@ -1,0 +1,324 @@
+"""Tests of the report's analysis layer on synthetic records drawn from known learning curves:
+fits, model selection, crossover, samples to target, verdicts, breakdowns, artifacts, HTML and LaTeX."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import brentq
+
+from reports import build_report
+from reports.cli import main
+from reports.breakdowns import parse_breakdown
+from reports.crossover import AT_START, NOT_REACHED
+from reports.fits import fit_family, select_model
+from reports.html import markdown_to_html
+from reports.verdicts import CONTRADICTED, INCONCLUSIVE, SUPPORTED, paired_test, verdict
+from test_report import make_record, write_record
+
+SIZES = tuple(int(n) for n in np.geomspace(100, 10000, 6).round())
+#: Error curves a·n^(−b) + c: the pipeline starts better, e2e learns faster and overtakes.
+PIPELINE = (0.3, 0.2, 0.08)
+E2E = (4.0, 0.5, 0.02)
+NOISE = 0.003
+
+
+def power_law(n: float, a: float, b: float, c: float) -> float:
+    return a * n ** (-b) + c
+
+
+def write_power_law_sweep(root: Path, curves: dict[str, tuple[float, float, float]], *, seeds=range(5),
+                          sizes=SIZES, rng_seed: int = 1, task: str = "image", metric: str = "accuracy",
+                          to_score=lambda error: 1 - error, higher_is_better: bool = True, extra=None) -> Path:
+    """Records whose error at size n is ``a·n^(−b) + c`` plus Gaussian noise (sd ``NOISE``) per run.
+
+    ``to_score`` maps the error to the recorded metric; ``extra(approach, size, seed)`` adds metrics.
+    Fit time grows linearly with n, 30× larger for e2e; latency is 8× larger for e2e.
+    """
+    rng = np.random.default_rng(rng_seed)
+    for approach, params in curves.items():
+        for n in sizes:
+            for seed in seeds:
+                error = power_law(n, *params) + rng.normal(0, NOISE)
+                metrics = {metric: to_score(error), **(extra(approach, n, seed) if extra else {})}
+                write_record(root / f"{approach}_{n}_{seed}", make_record(
+                    task, approach, int(n), seed, metrics=metrics, primary_metric=metric,
+                    higher_is_better=higher_is_better,
+                    fit_time_s=(0.01 if approach == "pipeline" else 0.3) * n * (1 + 0.05 * seed)))
+    return root
+
+
+#: Bootstrap replicates where a test does not look at the intervals (keeps the file fast).
+FEW = 40
+
+
+def build(root: Path, **kwargs) -> Path:
+    """Build the report of ``root`` into ``root/report`` and return that folder."""
+    out = root / "report"
+    build_report([root], out, **kwargs)
+    return out
+
+
+@pytest.fixture(scope="module")
+def crossing(tmp_path_factory) -> Path:
+    """The report of a 6-size × 5-seed sweep where e2e overtakes the pipeline (records in the parent)."""
+    root = write_power_law_sweep(tmp_path_factory.mktemp("crossing"), {"pipeline": PIPELINE, "e2e": E2E})
+    return build(root)
+
+
+def test_power_law_fit_recovers_the_exponent_within_10_percent(crossing):
+    fits = pd.read_csv(crossing / "tables" / "fits_image.csv")
+    pow3 = fits[fits["family"] == "pow3"].set_index("approach")
+    for approach, (_, b, _) in (("pipeline", PIPELINE), ("e2e", E2E)):
+        assert pow3.loc[approach, "b"] == pytest.approx(b, rel=0.10)
+        # The bootstrap CI over seeds brackets the estimate.
+        assert pow3.loc[approach, "b_ci_low"] <= pow3.loc[approach, "b"] <= pow3.loc[approach, "b_ci_high"]
+    assert fits.groupby("approach")["chosen"].sum().eq(1).all()
+
+
+def test_crossover_lies_within_its_ci_and_the_range(crossing):
+    truth = brentq(lambda n: power_law(n, *E2E) - power_law(n, *PIPELINE), SIZES[0], SIZES[-1])
+    data = pd.read_csv(crossing / "tables" / "data_image.csv")
+    row = data[data["what"] == "crossover"].iloc[0]
+    assert row["kind"] == "measured"
+    assert row["ci_low"] <= truth <= row["ci_high"], (truth, row["ci_low"], row["ci_high"])
+    assert row["size"] == pytest.approx(truth, rel=0.1)
+    assert row["p_starts_worse"] == 1.0 and row["p_starts_worse_finishes_better"] == 1.0
+
+
+def test_verdicts_with_five_seeds_follow_the_data(crossing):
+    verdicts = pd.read_csv(crossing / "tables" / "verdicts_image.csv").set_index("claim")
+    assert verdicts.loc["performance", "verdict"] == SUPPORTED
+    assert verdicts.loc["data", "verdict"] == SUPPORTED
+    assert verdicts.loc["training cost", "verdict"] == SUPPORTED
+    assert (verdicts["n_seeds"] == 5).all()
+    # The permutation test over 5 seeds cannot go below 2/32.
+    assert verdicts.loc["performance", "p_value"] == pytest.approx(2 / 32)
+    assert verdicts.loc["performance", "ci_low"] > 0
+
+
+def test_samples_to_target_is_interpolated_on_the_fit(crossing):
+    data = pd.read_csv(crossing / "tables" / "data_image.csv")
+    targets = data[data["what"] == "samples_to_target"].set_index(["pair", "kind"])
+    e2e = targets.loc[("e2e (cnn)", "0.90")]
+    # 90% of the best accuracy, solved on the true e2e curve.
+    truth = brentq(lambda n: 1 - power_law(n, *E2E) - e2e["target"], SIZES[0], SIZES[-1])
+    assert e2e["size"] == pytest.approx(truth, rel=0.15)
+    assert SIZES[0] < e2e["size"] < SIZES[-1] and e2e["size"] not in SIZES
+    # The pipeline never comes within 1% of the best (e2e's) accuracy.
+    assert math.isnan(targets.loc[("pipeline (hog_svm)", "0.99"), "size"])
+
+
+def test_e2e_that_never_overtakes_gives_not_reached_and_no_number(tmp_path):
+    parallel = (PIPELINE[0], PIPELINE[1], PIPELINE[2] + 0.05)
+    out = build(write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": parallel}))
+    row = pd.read_csv(out / "tables" / "data_image.csv").query("what == 'crossover'").iloc[0]
+    assert row["kind"] == NOT_REACHED and math.isnan(row["size"])
+    text = (out / "report.md").read_text()
+    assert "not reached within the measured range" in text and "extrapolated:" not in text
+    verdicts = pd.read_csv(out / "tables" / "verdicts_image.csv").set_index("claim")
+    assert verdicts.loc["performance", "verdict"] == CONTRADICTED
+    # A constant gap is no evidence that e2e needs more data.
+    assert verdicts.loc["data", "verdict"] == INCONCLUSIVE
+
+
+def test_one_seed_is_never_supported(tmp_path):
+    out = build(write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=[0]))
+    verdicts = pd.read_csv(out / "tables" / "verdicts_image.csv")
+    assert (verdicts["verdict"] == INCONCLUSIVE).all() and (verdicts["n_seeds"] == 1).all()
+    fits = pd.read_csv(out / "tables" / "fits_image.csv")
+    assert fits["b_ci_low"].isna().all()
+    assert "inconclusive" in (out / "report.md").read_text().split("## Records")[0]
+
+
+def test_lower_is_better_and_unbounded_metrics_are_fitted_generically(tmp_path):
+    # Speech-like: WER is its own error.
+    speech = write_power_law_sweep(tmp_path / "speech", {"pipeline": PIPELINE, "e2e": E2E}, task="speech",
+                                   metric="wer", to_score=lambda e: e, higher_is_better=False)
+    fits = pd.read_csv(build(speech, n_bootstrap=FEW) / "tables" / "fits_speech.csv")
+    assert fits["error"].eq("wer").all()
+    assert fits.query("family == 'pow3' and approach == 'e2e'")["b"].iloc[0] == pytest.approx(E2E[1], rel=0.1)
+    # Driving-like: reward is unbounded, fitted as its negation.
+    driving = write_power_law_sweep(tmp_path / "driving", {"pipeline": PIPELINE, "e2e": E2E}, task="driving",
+                                    metric="reward", to_score=lambda e: 1000 * (1 - e) - 300)
+    out = build(driving, n_bootstrap=FEW)
+    fits = pd.read_csv(out / "tables" / "fits_driving.csv")
+    assert fits["error"].eq("−reward").all()
+    assert fits.query("family == 'pow3' and approach == 'e2e'")["b"].iloc[0] == pytest.approx(E2E[1], rel=0.1)
+    verdicts = pd.read_csv(out / "tables" / "verdicts_driving.csv").set_index("claim")
+    assert verdicts.loc["performance", "verdict"] == SUPPORTED
+    assert "more accurate" not in (out / "report.md").read_text()
+
+
+def test_model_selection_prefers_the_generating_family():
+    n = np.array(SIZES, dtype=float)
+    assert select_model(n, power_law(n, *E2E), True).chosen == "pow3"
+    exponential = 0.3 * np.exp(-3 * n / n.max()) + 0.1
+    selection = select_model(n, exponential, True)
+    assert selection.chosen == "exp3" and selection.holdout_error["exp3"] < 1e-3
+    assert select_model(n[:2], power_law(n[:2], *E2E), True) is None
+    assert fit_family("pow3", n, power_law(n, *E2E), True).params[1] == pytest.approx(E2E[1], rel=1e-3)
+
+
+def test_paired_test_and_verdict_rules():
+    assert paired_test(np.array([0.1, 0.2, 0.3])) == ("sign-flip permutation", pytest.approx(0.25))
+    name, p = paired_test(np.arange(1.0, 13.0))
+    assert name == "Wilcoxon signed-rank" and p < 0.01
+    assert math.isnan(paired_test(np.array([0.1]))[1])
+    assert verdict(0.1, 0.2, 3) == SUPPORTED and verdict(-0.2, -0.1, 3) == CONTRADICTED
+    assert verdict(-0.2, -0.1, 3, claimed_positive=False) == SUPPORTED
+    assert verdict(-0.1, 0.2, 3) == INCONCLUSIVE and verdict(0.1, 0.2, 1) == INCONCLUSIVE
+
+
+def test_missing_sizes_and_failed_runs_still_build_and_are_named(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(3))
+    for folder in [root / f"e2e_{SIZES[-1]}_2", *root.glob(f"e2e_{SIZES[2]}_*")]:
+        shutil.rmtree(folder)
+    write_record(root / "failed", make_record("image", "e2e", SIZES[-1], 2, status="failed",
+                                              error="RuntimeError: out of memory"))
+    out = build(root, n_bootstrap=FEW)
+    text = (out / "report.md").read_text()
+    assert "Missing ok runs" in text and f"e2e (cnn) at {SIZES[2]}: seeds 0–2" in text
+    assert f"e2e (cnn) at {SIZES[-1]}: seed 2" in text
+    assert "RuntimeError: out of memory" in text
+    verdicts = pd.read_csv(out / "tables" / "verdicts_image.csv").set_index("claim")
+    assert verdicts.loc["performance", "n_seeds"] == 2
+    assert (out / "report.html").stat().st_size > 0
+
+
+def test_html_is_self_contained_with_every_table_and_figure(crossing):
+    page = (crossing / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    tables = sorted((crossing / "tables").glob("*.md"))
+    assert {t.stem.split("_")[0] for t in tables} >= {"verdicts", "accuracy", "data", "fits", "cost"}
+    for table in tables:
+        caption = table.read_text().split("Table: ", 1)[1].strip()
+        assert html.escape(caption, quote=False)[:120] in page, table.name
+    figures = sorted((crossing / "figures").glob("*.png"))
+    assert {f.stem for f in figures} >= {"learning_curve_image", "pareto_image", "cost_image"}
+    for figure in figures:
+        assert base64.b64encode(figure.read_bytes()).decode()[:200] in page, figure.name
+    assert page.count("<table>") == len(tables) + 1  # and the coverage grid
+    assert 'src="figures/' not in page and "data:image/png;base64," in page
+    # Verdicts come before every other table.
+    assert page.index("Verdicts: image") < page.index("<h2 id=\"records\">")
+
+
+def test_markdown_to_html_renders_links_code_lists_and_escapes():
+    page = markdown_to_html("## A & B\n\n- one `x|y`\n  - two [r](a/b.json)\n\ntext <b> *is* **so**, 2*3\n",
+                            Path("."))
+    assert '<h2 id="a--b">A &amp; B</h2>' in page and "<code>x|y</code>" in page
+    assert "<em>is</em> <strong>so</strong>, 2*3" in page
+    assert '<a href="a/b.json">r</a>' in page and "text &lt;b&gt;" in page and page.count("<ul>") == 2
+
+
+def test_breakdown_metrics_give_a_figure_and_a_table(tmp_path):
+    def extra(approach, n, seed):
+        slope = 0.02 if approach == "pipeline" else 0.01
+        metrics = {f"wer@snr={snr}": 0.1 + slope * (20 - snr) + 0.001 * seed for snr in (0, 10, 20)}
+        metrics["wer@snr=clean"] = 0.05 + 0.001 * seed
+        metrics["wer@snr=clean,voices=heldout"] = 0.2
+        metrics["wer@snr=0,voices=heldout"] = 0.6
+        return metrics
+
+    out = build(write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, task="speech", metric="wer",
+                                      to_score=lambda e: e, higher_is_better=False, seeds=range(3), extra=extra),
+                n_bootstrap=FEW)
+    assert (out / "figures" / "breakdown_wer_snr_speech.png").stat().st_size > 1000
+    table = pd.read_csv(out / "tables" / "breakdown_speech.csv")
+    assert set(table["breakdown"]) == {"snr=0", "snr=10", "snr=20", "snr=clean", "snr=clean,voices=heldout",
+                                       "snr=0,voices=heldout"}
+    assert (table["train_size"] == SIZES[-1]).all()
+    row = table[(table["approach"] == "pipeline") & (table["breakdown"] == "snr=0")].iloc[0]
+    assert row["mean"] == pytest.approx(0.1 + 0.02 * 20 + 0.001) and row["n_seeds"] == 3
+    assert "wer against snr" in (out / "report.md").read_text()
+
+
+def test_image_artifacts_are_copied_and_embedded(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3])
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1))
+    for folder in (root / f"e2e_{SIZES[2]}_0", root / f"e2e_{SIZES[2]}_1"):
+        (folder / "artifacts").mkdir()
+        figure.savefig(folder / "artifacts" / "filmstrip.png")
+        record = json.loads((folder / "result.json").read_text())
+        record["artifacts"] = ["artifacts/filmstrip.png", "artifacts/missing.png"]
+        (folder / "result.json").write_text(json.dumps(record))
+    with pytest.warns(UserWarning, match="missing.png"):
+        build_report([root], root / "report", n_bootstrap=FEW)
+    copies = list((root / "report" / "artifacts" / "image").glob("*.png"))
+    assert len(copies) == 1 and "filmstrip" in copies[0].name
+    text = (root / "report" / "report.md").read_text()
+    assert f"e2e (cnn), training-set size {SIZES[2]}, seed 0: `filmstrip.png`" in text
+    page = (root / "report" / "report.html").read_text()
+    assert base64.b64encode(copies[0].read_bytes()).decode()[:100] in page
+
+
+@pytest.mark.parametrize(("formats", "present", "absent"), [
+    (["md"], ["report.md", "tables/accuracy_image.md"], ["report.html", "report.tex", "tables/accuracy_image.tex"]),
+    (["tex"], ["report.tex", "tables/accuracy_image.tex"], ["report.md", "report.html", "tables/accuracy_image.md"]),
+    (["html"], ["report.html"], ["report.md", "report.tex", "tables/accuracy_image.tex"]),
+])
+def test_format_option_writes_only_what_is_asked(tmp_path, capsys, formats, present, absent):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3])
+    out = tmp_path / "out"
+    assert main([str(root), "--out", str(out), f"--bootstrap={FEW}", *[f"--format={f}" for f in formats]]) == 0
+    for name in present:
+        assert (out / name).is_file(), name
+    for name in absent:
+        assert not (out / name).exists(), name
+    assert (out / "tables" / "accuracy_image.csv").is_file() and (out / "figures" / "pareto_image.pdf").is_file()
+
+
+def test_latex_output_is_ascii_so_any_engine_reads_it(crossing):
+    for path in [crossing / "report.tex", *(crossing / "tables").glob("*.tex")]:
+        text = path.read_text(encoding="utf-8")
+        assert text.isascii(), (path.name, sorted({c for c in text if not c.isascii()}))
+        assert "\\toprule" in text or path.name == "report.tex"
+
+
+LATEX_ENGINES = [e for e in ("pdflatex", "lualatex") if shutil.which(e)]
+
+
+@pytest.mark.skipif(not LATEX_ENGINES, reason="no LaTeX engine (Debian texlive-latex-recommended: pdflatex, "
+                                               "lualatex) is installed")
+def test_report_tex_compiles(crossing):
+    result = subprocess.run([LATEX_ENGINES[0], "-interaction=nonstopmode", "-halt-on-error",
+                             "-output-directory", str(crossing), "report.tex"],
+                            cwd=crossing, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (crossing / "report.pdf").stat().st_size > 10000
+
+
+def test_e2e_better_from_the_smallest_size_has_no_crossover_and_contradicts_the_data_claim(tmp_path):
+    better = (PIPELINE[0] * 0.5, PIPELINE[1], PIPELINE[2] - 0.03)
+    out = build(write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": better}), n_bootstrap=FEW)
+    row = pd.read_csv(out / "tables" / "data_image.csv").query("what == 'crossover'").iloc[0]
+    assert row["kind"] == AT_START and math.isnan(row["size"]) and row["p_starts_worse"] == 0.0
+    verdicts = pd.read_csv(out / "tables" / "verdicts_image.csv").set_index("claim")
+    assert verdicts.loc["data", "verdict"] == CONTRADICTED
+    assert verdicts.loc["performance", "verdict"] == SUPPORTED
+
+
+def test_breakdown_names_are_parsed_and_malformed_ones_ignored():
+    assert parse_breakdown("wer@snr=clean,voices=heldout") == ("wer", {"snr": "clean", "voices": "heldout"})
+    assert parse_breakdown("word_acc@set=asterisk") == ("word_acc", {"set": "asterisk"})
+    for name in ("accuracy", "wer@", "@snr=1", "wer@snr", "wer@snr=1,x"):
+        assert parse_breakdown(name) is None, name
+
+
+def test_latex_cells_escape_what_the_default_font_encoding_misprints(crossing):
+    tex = (crossing / "tables" / "verdicts_image.tex").read_text()
+    body = tex[tex.index("\\midrule"):]
+    assert "(\\textgreater{} 0: e2e better)" in body and ">" not in body.replace("\\textgreater{}", "")
+    assert not any(line.lstrip().startswith("[") for line in body.splitlines())
