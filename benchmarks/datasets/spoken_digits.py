@@ -38,7 +38,9 @@ offset, length in samples and the synthesis settings), ``asterisk_audio.npy`` +
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,6 +174,18 @@ def build_corpus(folder: Path, seed: int, sizes: dict[str, int]) -> dict:
             "build_time_s": round(time.perf_counter() - start, 1)}
 
 
+def _build_in_fresh_process(folder: Path, seed: int, sizes: dict[str, int]) -> dict:
+    """:func:`build_corpus` in a new interpreter (``spawn``).
+
+    libespeak-ng keeps synthesis state in C globals across utterances (its
+    voice source, C ``rand()``) that ``espeak_Initialize`` does not reset, so
+    the same texts come out slightly different after other synthesis in the
+    same process. A fresh process makes the corpus a function of the seed alone.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(build_corpus, folder, seed, sizes).result()
+
+
 def _write_asterisk(folder: Path) -> None:
     files = {w: ASTERISK / f"{'oh' if w == 'oh' else WORDS.index(w) - 1}.wav" for w in WORDS}
     clips = []
@@ -252,7 +266,8 @@ def load_spoken_digits(data_dir: str | Path, seed: int = 0, train: int = 20000, 
             raise ConfigError(f"task.corpus.{key}={n!r} must be a positive integer")
     params = {"seed": seed, **sizes}
     name = f"speech/{VERSION}-seed{seed}-" + "-".join(str(sizes[k]) for k in sizes)
-    folder = cached_build(data_dir, name, lambda tmp: build_corpus(tmp, seed, sizes), version=VERSION, params=params)
+    folder = cached_build(data_dir, name, lambda tmp: _build_in_fresh_process(tmp, seed, sizes),
+                          version=VERSION, params=params)
     table = pd.read_csv(folder / "utterances.csv", keep_default_na=False)
     splits = {}
     for store in ("train", "val", "test"):
