@@ -179,11 +179,15 @@ class DigitHMM(BaseEstimator):
                     self.means_[s], self.covars_[s] = frames.mean(0), frames.var(0)
                 continue
             if self.n_mix > 1 and len(mine) >= 4 * self.n_mix:
-                # a few EM steps per Viterbi round suffice: the next round refits from new alignments
+                # later rounds start EM from the state's previous mixture (k-means only at first):
+                # alignments change little between rounds, so a few EM steps suffice
+                warm = {} if old[0] is None else {"weights_init": old[0][s] / old[0][s].sum(),
+                                                  "means_init": old[1][s],
+                                                  "precisions_init": 1.0 / old[2][s]}
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                    gmm = GaussianMixture(self.n_mix, covariance_type="diag", reg_covar=1e-4, max_iter=20,
-                                          random_state=self.random_state).fit(mine)
+                    gmm = GaussianMixture(self.n_mix, covariance_type="diag", reg_covar=1e-4, max_iter=10,
+                                          random_state=self.random_state, **warm).fit(mine)
                 self.weights_[s], self.means_[s], self.covars_[s] = gmm.weights_, gmm.means_, gmm.covariances_
             else:
                 self.means_[s], self.covars_[s] = mine.mean(0), mine.var(0)
