@@ -39,7 +39,6 @@ from typing import Sequence
 
 import numpy as np
 from hmmlearn.hmm import GMMHMM
-from scipy.special import logsumexp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -64,12 +63,16 @@ class _EndConstrainedHMM(GMMHMM):
 
     def _compute_log_likelihood(self, X):
         n, m, d = self.means_.shape
-        precision = 1.0 / self.covars_.reshape(n * m, d)
-        mean = self.means_.reshape(n * m, d)
-        const = -0.5 * (d * np.log(2 * np.pi) + np.log(self.covars_.reshape(n * m, d)).sum(1)
-                        + (mean ** 2 * precision).sum(1))
-        log_dens = const - 0.5 * (X ** 2) @ precision.T + X @ (mean * precision).T  # (T, n*m)
-        log_like = logsumexp(log_dens.reshape(len(X), n, m) + np.log(self.weights_), axis=2)
+        if getattr(self, "_terms", None) is None:  # the parameters are fixed once built
+            precision = 1.0 / self.covars_.reshape(n * m, d)
+            mean = self.means_.reshape(n * m, d)
+            const = -0.5 * (d * np.log(2 * np.pi) + np.log(self.covars_.reshape(n * m, d)).sum(1)
+                            + (mean ** 2 * precision).sum(1)) + np.log(self.weights_).reshape(n * m)
+            self._terms = (const, -0.5 * precision.T, (mean * precision).T)
+        const, half_precision, scaled_mean = self._terms
+        log_dens = (const + (X ** 2) @ half_precision + X @ scaled_mean).reshape(len(X), n, m)
+        top = log_dens.max(axis=2)
+        log_like = top + np.log(np.exp(log_dens - top[:, :, None]).sum(axis=2)) if m > 1 else top
         mask = np.full(n, -np.inf)
         mask[self.final_states] = 0.0
         log_like[-1] += mask
