@@ -140,8 +140,13 @@ class DigitHMM(BaseEstimator):
         self._fit_lm(words)
         n_model = sum(len(s) for s in units.values())
         self.self_loop_ = np.full(n_model, 0.7)
+        self.weights_ = self.means_ = self.covars_ = None  # a refit starts from scratch
         # flat start
-        self._reestimate([_flat_alignment(f, ws, units) for f, ws in zip(F, words)], F, n_model)
+        flat = [_flat_alignment(f, ws, units) for f, ws in zip(F, words)]
+        self.n_aligned_ = sum(a is not None for a in flat)
+        if not self.n_aligned_:
+            raise ValueError(f"every training utterance is shorter than {self.n_states} frames per word")
+        self._reestimate(flat, F, n_model)
         for _ in range(self.n_iter):
             alignments = [self._force_align(f, ws) for f, ws in zip(F, words)]
             self.n_aligned_ = sum(a is not None for a in alignments)

@@ -223,3 +223,41 @@ def test_both_sides_learn_through_the_runner(app, tmp_path, corpus_dir, tiny, ti
             assert key in m, (approach, key)
         assert r["primary_metric"] == "wer" and r["higher_is_better"] is False
         assert r["cost"]["n_params"] > 0
+
+
+def test_variable_length_batches_are_bucketed_and_trimmed():
+    from e2e_models.datamodule import ArrayDataModule
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(5, 100, size=200)
+    X = np.zeros((200, 100), dtype=np.int16)
+    for i, n in enumerate(lengths):
+        X[i, :n] = 1
+    y = np.arange(200)
+    dm = ArrayDataModule(X, y, X[:50], y[:50], batch_size=16, seed=0,
+                         lengths_train=lengths, lengths_val=lengths[:50])
+    seen = []
+    for xb, yb in dm.train_dataloader():
+        assert xb.shape[1] == lengths[yb.numpy()].max(), "cut to the batch's longest item"
+        seen += yb.tolist()
+    assert sorted(seen) == list(range(200)), "every item once per epoch"
+    spread = np.mean([np.ptp(lengths[yb.numpy()]) for _, yb in dm.train_dataloader()])
+    assert spread < 20, "batches group similar lengths"
+    assert sorted(int(i) for _, yb in dm.val_dataloader() for i in yb) == list(range(50))
+
+
+def test_wav_ctc_encodes_and_decodes_transcripts():
+    import torch
+
+    from e2e_models.wav_ctc import WavCTC
+
+    model = WavCTC()
+    y = model.encode_targets(["one oh seven", "nine"])
+    assert y.tolist() == [[3, 1, 9], [11, 0, 0]]
+    X = model.encode_inputs([np.ones(8000, np.int16), np.ones(3000, np.int16)])
+    assert X.shape == (2, 8000) and model.input_lengths(X).tolist() == [8000, 3000]
+    # the path "oh oh blank oh one" (labels 1 1 0 1 3) collapses to "oh oh one"
+    path = torch.tensor([[1, 1, 0, 1, 3]])
+    assert model.decode(torch.nn.functional.one_hot(path, 12).float().log()) == ["oh oh one"]
+    with pytest.raises(ValueError, match="has the word 'ten'"):
+        model.encode_targets(["one ten"])

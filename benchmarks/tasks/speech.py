@@ -125,9 +125,6 @@ class SpeechTask(Task):
         lengths = np.array([len(str(t).split()) for t in pool.y])
         return training_subset(lengths, train_size, seed)
 
-    def cache_key(self) -> str:
-        return repr(sorted((k, v) for k, v in vars(self).items()))
-
     # ------------------------------------------------------------------ metrics
 
     def evaluate(self, y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:
