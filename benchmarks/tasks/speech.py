@@ -40,11 +40,13 @@ class SpeechTask(Task):
     jiwer, over all utterances), ``string_acc`` (exact transcripts among the
     strings of 2-7 digits) and ``word_acc`` (exact among isolated words).
     :meth:`extra_metrics` adds breakdowns named
-    ``<metric>@<factor>=<level>,...``: ``voices`` (seen, heldout) on the clean
-    test split; ``noise`` (white, pink, babble, opensfx) × ``snr`` (20, 15,
-    10, 5, 0 dB; ``clean``) on a fixed subset of ``noisy_size`` test
-    utterances, mixed at load time (Aurora-2 style, Hirsch & Pearce 2000);
-    ``wer@snr=S`` pools the four noises; and ``word_acc@set=asterisk`` /
+    ``<metric>@<factor>=<level>,...``: ``voices`` (seen, heldout) on the whole
+    clean test split (``wer@voices=heldout``); ``snr`` (``clean``, 20, 15, 10,
+    5, 0 dB) on a fixed subset of ``noisy_size`` test utterances (seen and
+    held-out voices in proportion), noise mixed at load time (Aurora-2 style,
+    Hirsch & Pearce 2000): ``wer@noise=N,snr=S`` per noise type (white, pink,
+    babble, opensfx), ``wer@snr=S`` pooled over the noise types, also split by
+    voices (``wer@snr=S,voices=V``); and ``word_acc@set=asterisk`` /
     ``wer@set=asterisk`` on one real speaker's isolated digits.
 
     Args:
@@ -158,8 +160,14 @@ class SpeechTask(Task):
 
         for name, mask in (("seen", ~heldout), ("heldout", heldout)):
             if mask.any():
-                add(f"snr=clean,voices={name}", np.flatnonzero(mask), pred[mask])
+                add(f"voices={name}", np.flatnonzero(mask), pred[mask])
         subset = self._noisy_subset(heldout)
+        # every SNR level, clean included, is scored on the same subset
+        add("snr=clean", subset, pred[subset])
+        for name, flag in (("seen", False), ("heldout", True)):
+            mask = heldout[subset] == flag
+            if mask.any():
+                add(f"snr=clean,voices={name}", subset[mask], pred[subset][mask], only_wer=True)
         for snr in self.snrs:
             pooled_idx, pooled_pred = [], []
             for noise in self.noises:
