@@ -90,7 +90,7 @@ def mix(clean: np.ndarray, noise: np.ndarray, snr_db: float, rng: np.random.Gene
     """
     clean = np.asarray(clean, dtype=np.float64)
     start = int(rng.integers(len(noise)))
-    segment = np.take(np.asarray(noise, dtype=np.float64), np.arange(start, start + len(clean)), mode="wrap")
+    segment = np.take(noise, np.arange(start, start + len(clean)), mode="wrap").astype(np.float64)
     p_clean, p_noise = np.mean(clean ** 2), np.mean(segment ** 2)
     if p_noise > 0:
         segment *= np.sqrt(p_clean / (p_noise * 10 ** (snr_db / 10)))
