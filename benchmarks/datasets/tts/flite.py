@@ -3,8 +3,7 @@
 Flite (Black & Lenzo 2001, "Flite: a small fast run-time synthesis engine",
 ISCA SSW4; http://www.festvox.org/flite/) with its compiled-in voices: the
 diphone voice ``kal16`` and the clustergen voices ``awb``, ``rms`` and ``slt``.
-Speaking rate (``duration_stretch``) and pitch (``int_f0_target_mean``, Hz)
-are voice features set per utterance.
+Speaking rate (the voice feature ``duration_stretch``) is set per utterance.
 """
 
 from __future__ import annotations
@@ -58,18 +57,14 @@ class Flite:
             register.restype = ctypes.POINTER(_Voice)
             self.voices[name] = (vlib, register(None))
 
-    def say(self, text: str, voice: str, stretch: float = 1.0, f0: float | None = None) -> np.ndarray:
-        """``text`` by ``voice`` -> float32 samples at 16 kHz (int16 units).
+    def say(self, text: str, voice: str, stretch: float = 1.0) -> np.ndarray:
+        """``text`` by ``voice`` (a name in :data:`VOICES`) -> float32 samples at 16 kHz (int16 units).
 
         Args:
             stretch: duration factor (> 1 is slower).
-            f0: target mean pitch in Hz; ``None`` keeps the voice's own.
         """
         handle = self.voices[voice][1]
-        features = handle.contents.features
-        self.lib.feat_set_float(features, b"duration_stretch", float(stretch))
-        if f0 is not None:
-            self.lib.feat_set_float(features, b"int_f0_target_mean", float(f0))
+        self.lib.feat_set_float(handle.contents.features, b"duration_stretch", float(stretch))
         wave = self.lib.flite_text_to_wave(text.encode(), handle)
         w = wave.contents
         samples = np.ctypeslib.as_array(w.samples, shape=(w.num_samples,)).copy()
