@@ -192,11 +192,14 @@ class DigitHMM(BaseEstimator):
                 warm = {} if old[0] is None else {"weights_init": old[0][s] / old[0][s].sum(),
                                                   "means_init": old[1][s],
                                                   "precisions_init": 1.0 / old[2][s]}
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    gmm = GaussianMixture(self.n_mix, covariance_type="diag", reg_covar=1e-4, max_iter=10,
-                                          random_state=self.random_state, **warm).fit(mine)
-                self.weights_[s], self.means_[s], self.covars_[s] = gmm.weights_, gmm.means_, gmm.covariances_
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", ConvergenceWarning)
+                        gmm = GaussianMixture(self.n_mix, covariance_type="diag", reg_covar=1e-4, max_iter=10,
+                                              random_state=self.random_state, **warm).fit(mine)
+                    self.weights_[s], self.means_[s], self.covars_[s] = gmm.weights_, gmm.means_, gmm.covariances_
+                except ValueError:  # a component collapsed onto a few frames: one Gaussian this round
+                    self.means_[s], self.covars_[s] = mine.mean(0), mine.var(0)
             else:
                 self.means_[s], self.covars_[s] = mine.mean(0), mine.var(0)
             n_here = np.count_nonzero(states == s)
