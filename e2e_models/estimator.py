@@ -60,7 +60,8 @@ class LightningEstimator(BaseEstimator):
     ``search_results_``, ``feature_time_s_`` (0.0: no separate feature stage),
     ``n_params_``, ``train_flops_`` (forward + backward FLOPs of every training
     step, counted with ``torch.utils.flop_counter`` via Lightning's
-    ``measure_flops``; validation passes excluded), ``epochs_`` (per candidate).
+    ``measure_flops``; validation passes excluded; variable-length inputs are
+    counted at their median length), ``epochs_`` (per candidate).
     """
 
     def __init__(self, module: Callable[..., L.LightningModule], param_grid: Mapping[str, list] | None = None,
@@ -98,7 +99,8 @@ class LightningEstimator(BaseEstimator):
             # encoding 66k glosses takes well under a second
             X_enc, X_val_enc = model.encode_inputs(X), model.encode_inputs(X_val)
             y_enc, y_val_enc = model.encode_targets(y), model.encode_targets(y_val)
-            datamodule = ArrayDataModule(X_enc, y_enc, X_val_enc, y_val_enc, self.batch_size, self.seed)
+            datamodule = ArrayDataModule(X_enc, y_enc, X_val_enc, y_val_enc, self.batch_size, self.seed,
+                                         model.input_lengths(X_enc), model.input_lengths(X_val_enc))
             monitor = {"monitor": model.monitor, "mode": model.monitor_mode}
             checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
                                          save_top_k=1, enable_version_counter=False, **monitor)
@@ -108,7 +110,9 @@ class LightningEstimator(BaseEstimator):
                 logger=CSVLogger(out, name="trials", version=str(trial)),
                 default_root_dir=out,
             )
-            flops_per_example = _train_flops_per_example(model, X_enc[:2], y_enc[:2])
+            lengths = model.input_lengths(X_enc)
+            probe = X_enc[:2] if lengths is None else X_enc[:2, :max(1, int(np.median(lengths)))]
+            flops_per_example = _train_flops_per_example(model, probe, y_enc[:2])
             trainer.fit(model, datamodule=datamodule)
             epochs = trainer.current_epoch
             self.train_flops_ += flops_per_example * len(y_enc) * epochs
@@ -148,11 +152,18 @@ class LightningEstimator(BaseEstimator):
         """
         self.model_.eval()
         X = self.model_.encode_inputs(X)
-        batches = [self.model_.decode(self.model_(torch.from_numpy(np.ascontiguousarray(X[i:i + batch_size]))))
-                   for i in range(0, len(X), batch_size)]
+        lengths = self.model_.input_lengths(X)
+        # variable-length inputs: batches of similar length, each cut to its longest item
+        order = np.arange(len(X)) if lengths is None else np.argsort(lengths, kind="stable")
+        batches = []
+        for i in range(0, len(X), batch_size):
+            idx = order[i:i + batch_size]
+            xb = X[idx] if lengths is None else X[idx, :max(1, int(lengths[idx].max()))]
+            batches.append(self.model_.decode(self.model_(torch.from_numpy(np.ascontiguousarray(xb)))))
         if batches and isinstance(batches[0], torch.Tensor):
-            return torch.cat(batches).numpy()
-        return [item for batch in batches for item in batch]
+            return torch.cat(batches).numpy()[np.argsort(order)]
+        items = [item for batch in batches for item in batch]
+        return [items[j] for j in np.argsort(order)]
 
 
 def _implied_module_kwargs(module: Callable[..., L.LightningModule], y: np.ndarray,

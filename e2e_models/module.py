@@ -55,6 +55,14 @@ class SupervisedModule(L.LightningModule):
         """Task targets -> a numeric array ``(n, ...)`` (what :meth:`loss` receives)."""
         return np.asarray(y)
 
+    def input_lengths(self, X: np.ndarray) -> np.ndarray | None:
+        """Valid lengths ``(n,)`` along axis 1 of encoded variable-length inputs, or ``None`` (fixed size).
+
+        With lengths, training batches group similar lengths and are cut to
+        their longest item (``e2e_models.datamodule.ArrayDataModule``).
+        """
+        return None
+
     def _step(self, batch: tuple[torch.Tensor, torch.Tensor], stage: str) -> torch.Tensor:
         x, y = batch
         outputs = self(x)
