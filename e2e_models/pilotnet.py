@@ -26,29 +26,35 @@ class PilotNet(SupervisedModule):
     expert's steering; epochs and candidates selected by ``val_loss``).
 
     Args:
+        width: multiplies every layer's channel and unit count (1.0: the
+            paper's 24-36-48-64-64 convolutions and 100-50-10 units; the demo
+            uses 0.5, about a quarter of the multiply-adds).
         dropout: dropout before each fully connected layer.
         lr: AdamW learning rate; weight_decay: AdamW weight decay.
 
     Input: ``(B, 96, 96, 3)`` uint8 (or float in [0, 255]) RGB frames.
     Output of ``forward``: ``(B,)`` float32 steering (unbounded; ``decode``
-    clips it to [-1, 1]). For 96×96 inputs the network has about 250k parameters.
+    clips it to [-1, 1]). For 96×96 inputs and ``width=1`` the network has
+    297k parameters and about 19M multiply-adds per frame.
     """
 
-    def __init__(self, dropout: float = 0.2, lr: float = 1e-3, weight_decay: float = 1e-4) -> None:
+    def __init__(self, width: float = 1.0, dropout: float = 0.2, lr: float = 1e-3,
+                 weight_decay: float = 1e-4) -> None:
         super().__init__()
         self.save_hyperparameters()
+        c1, c2, c3, c4, h1, h2, h3 = (max(1, round(n * width)) for n in (24, 36, 48, 64, 100, 50, 10))
         self.input_norm = nn.BatchNorm2d(3)
         self.features = nn.Sequential(
-            nn.Conv2d(3, 24, 5, stride=2), nn.ELU(),
-            nn.Conv2d(24, 36, 5, stride=2), nn.ELU(),
-            nn.Conv2d(36, 48, 5, stride=2), nn.ELU(),
-            nn.Conv2d(48, 64, 3), nn.ELU(),
-            nn.Conv2d(64, 64, 3), nn.ELU(),
+            nn.Conv2d(3, c1, 5, stride=2), nn.ELU(),
+            nn.Conv2d(c1, c2, 5, stride=2), nn.ELU(),
+            nn.Conv2d(c2, c3, 5, stride=2), nn.ELU(),
+            nn.Conv2d(c3, c4, 3), nn.ELU(),
+            nn.Conv2d(c4, c4, 3), nn.ELU(),
         )
         # 96 -> 46 -> 21 -> 9 -> 7 -> 5
         self.head = nn.Sequential(
-            nn.Flatten(), nn.Dropout(dropout), nn.Linear(64 * 5 * 5, 100), nn.ELU(),
-            nn.Dropout(dropout), nn.Linear(100, 50), nn.ELU(), nn.Linear(50, 10), nn.ELU(), nn.Linear(10, 1),
+            nn.Flatten(), nn.Dropout(dropout), nn.Linear(c4 * 5 * 5, h1), nn.ELU(),
+            nn.Dropout(dropout), nn.Linear(h1, h2), nn.ELU(), nn.Linear(h2, h3), nn.ELU(), nn.Linear(h3, 1),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
