@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
@@ -111,3 +112,24 @@ def test_app_run_records_closed_loop_metrics_and_filmstrip(app, tmp_path, small)
 def test_unknown_source_fails_with_a_clear_message(tmp_path):
     with pytest.raises(ConfigError, match="unknown data.source 'hf' for task=driving"):
         DrivingTask(source="hf", data_dir=tmp_path).load()
+
+
+def test_dagger_spends_part_of_the_label_budget_on_relabelled_frames(small):
+    from e2e_models.dagger import DAgger
+    from e2e_models.estimator import LightningEstimator
+    from e2e_models.pilotnet import PilotNet
+
+    _, data = small
+    sizes = []
+
+    class Recording(LightningEstimator):
+        def fit(self, X, y, X_val, y_val):
+            sizes.append(len(y))
+            return super().fit(X, y, X_val, y_val)
+
+    base = Recording(partial(PilotNet, width=0.25), budget=1, batch_size=64,
+                     trainer=dict(max_epochs=1, accelerator="cpu", enable_progress_bar=False))
+    dagger = DAgger(base, rounds=1, relabel_fraction=0.4, n_tracks=2).fit(
+        data.train.X[:500], data.train.y[:500], data.val.X, data.val.y)
+    assert sizes == [300, 500] and dagger.n_relabelled_ == 200  # 500 expert labels in all
+    assert dagger.predict(data.test.X[:5]).shape == (5,)
