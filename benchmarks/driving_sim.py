@@ -63,7 +63,7 @@ def car_speed(env: Any) -> float:
     return float(np.hypot(vx, vy))
 
 
-def speed_rule(speed: float, steer: float, v_max: float = 75.0, v_min: float = 40.0) -> tuple[float, float]:
+def speed_rule(speed: float, steer: float, v_max: float = 65.0, v_min: float = 30.0) -> tuple[float, float]:
     """Gas and brake for a target speed that drops with the steering magnitude.
 
     The target is ``v_max - (v_max - v_min) * |steer|``: straight ahead the car
