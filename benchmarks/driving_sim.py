@@ -188,7 +188,10 @@ def summarise(episodes: list[Episode]) -> dict[str, float]:
 
     Returns:
         ``reward`` (mean episode return), ``tiles_visited`` (mean fraction of road
-        tiles visited), ``laps`` (fraction of episodes that finished the lap),
+        tiles visited), ``laps`` (fraction of episodes that finished the lap:
+        the environment's ``lap_finished``, which in practice needs every tile,
+        since its 95% rule fires on a first visit of the start tile and the car
+        starts on it),
         ``offtrack_per_1000`` (off-track steps per 1000 driven steps) and
         ``autonomy`` (percent, PilotNet's definition: ``100 * (1 - 6 s *
         interventions / driving time)``, one intervention per off-track segment,
