@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 
 from benchmarks.tuning import candidates
@@ -29,9 +30,12 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         param_grid: ``{"<step>__<param>": [values]}`` to search.
         budget: at most this many configurations (shared with the e2e side).
         seed: seeds the learner (``random_state`` when it has one) and the grid sample.
+        scoring: the validation score that selects the candidate, a scikit-learn
+            scorer name (higher is better): ``"accuracy"`` for classifiers,
+            ``"neg_mean_absolute_error"`` for a regressor such as a steering controller.
 
     Attributes (after ``fit``):
-        best_params_ (dict), best_score_ (float, validation accuracy),
+        best_params_ (dict), best_score_ (float, validation ``scoring``),
         search_results_ (list of ``{"params", "val_score", "fit_time_s"}``),
         feature_time_s_ (float, seconds in feature steps during fit),
         n_params_ (int, learned numbers in all fitted steps), train_flops_ (None:
@@ -40,14 +44,16 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, pipeline: Pipeline, param_grid: Mapping[str, list] | None = None,
-                 budget: int = 4, seed: int = 0, logger: Any = None) -> None:
+                 budget: int = 4, seed: int = 0, scoring: str = "accuracy", logger: Any = None) -> None:
         self.pipeline = pipeline
         self.param_grid = param_grid
         self.budget = budget
         self.seed = seed
+        self.scoring = scoring
         self.logger = logger
 
     def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "ValidatedPipeline":
+        scorer = get_scorer(self.scoring)
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
         feature_cache: dict[str, tuple[Pipeline, Any, Any]] = {}
@@ -73,12 +79,12 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
             if "random_state" in learner.get_params():
                 learner.set_params(random_state=self.seed)
             learner.fit(F_train, y)
-            score = float(np.mean(learner.predict(F_val) == np.asarray(y_val)))
+            score = float(scorer(learner, F_val, np.asarray(y_val)))
             elapsed = time.perf_counter() - start
             self.search_results_.append({"params": params, "val_score": score, "fit_time_s": elapsed})
-            log.info("trial %d %s: val accuracy %.4f (%.1fs)", trial, params, score, elapsed)
+            log.info("trial %d %s: val %s %.4f (%.1fs)", trial, params, self.scoring, score, elapsed)
             if self.logger is not None:
-                self.logger.log_metrics({"trial_val_accuracy": score}, step=trial)
+                self.logger.log_metrics({f"trial_val_{self.scoring}": score}, step=trial)
             if best is None or score > best[0]:
                 best = (score, params, features, learner)
 

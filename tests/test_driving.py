@@ -1,0 +1,135 @@
+"""The driving task: deterministic demonstrations, the off-track counter, and both sides learn to steer."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+import numpy as np
+import pytest
+
+from benchmarks.cache import MANIFEST_NAME
+from benchmarks.datasets.carracing import record_track
+from benchmarks.driving_sim import drive, summarise
+from benchmarks.errors import ConfigError
+from benchmarks.experts.pure_pursuit import PurePursuit
+from benchmarks.tasks.driving import DrivingTask
+from tests.conftest import records
+
+# Two short training tracks (600 frames), one validation and one test track:
+# about 10 s of recording on one core.
+SMALL = dict(n_train_tracks=2, n_val_tracks=1, n_test_tracks=1, episode_steps=350, test_max_steps=350)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("driving-data")
+    task = DrivingTask(data_dir=data_dir, **SMALL)
+    return task, task.load()
+
+
+def test_same_seed_gives_the_same_demonstration(tmp_path):
+    manifests = []
+    for name in ("a", "b"):
+        folder = record_track(tmp_path / name, seed=7, episode_steps=120, noise_std=0.2)
+        manifests.append(json.loads((folder / MANIFEST_NAME).read_text())["files"])
+    assert manifests[0] == manifests[1]  # SHA-256 of frames.npy and steer.npy
+    frames = np.load(folder / "frames.npy")
+    assert frames.shape == (70, 96, 96, 3) and frames.dtype == np.uint8  # 50 zoom-in frames dropped
+    other = record_track(tmp_path / "c", seed=8, episode_steps=120, noise_std=0.2)
+    assert json.loads((other / MANIFEST_NAME).read_text())["files"] != manifests[0]
+
+
+def test_offtrack_counter_counts_a_drive_off_the_road():
+    off = drive(lambda frame, env: 1.0, seed=3000, max_steps=250)  # full right lock into the grass
+    assert off.offtrack_steps > 50 and off.interventions >= 1
+    on = drive(PurePursuit(), seed=3000, max_steps=250)
+    assert on.offtrack_steps == 0 and on.interventions == 0
+    metrics = summarise([off])
+    assert metrics["offtrack_per_1000"] == pytest.approx(1000 * off.offtrack_steps / 200)
+    assert metrics["autonomy"] < 100.0 and summarise([on])["autonomy"] == 100.0
+
+
+def test_splits_share_no_track_and_subsets_are_nested_whole_tracks(small):
+    task, data = small
+    tracks = [set(np.unique(s.groups)) for s in (data.train, data.val, data.test)]
+    assert tracks == [{1000, 1001}, {2000}, {3000}]
+    assert data.train.X.shape[1:] == (96, 96, 3) and data.train.y.dtype == np.float32
+    small_idx = task.training_indices(data.train, 100, seed=0)
+    big_idx = task.training_indices(data.train, 400, seed=0)
+    assert np.array_equal(big_idx[:100], small_idx)
+    assert len(np.unique(data.train.groups[small_idx])) == 1  # one track, in time order
+    assert np.all(np.diff(small_idx) == 1)
+    with pytest.raises(ConfigError, match="train_size=5000 exceeds"):
+        task.training_indices(data.train, 5000, seed=0)
+
+
+def test_pipeline_stays_on_the_road_for_300_steps(small):
+    from pipelines.pd_controller import PDController
+    from pipelines.road_perception import RoadPerception
+    from pipelines.validated import ValidatedPipeline
+    from sklearn.pipeline import Pipeline
+
+    _, data = small
+    pipe = ValidatedPipeline(Pipeline([("perception", RoadPerception()), ("pd", PDController())]),
+                             scoring="neg_mean_absolute_error")
+    pipe.fit(data.train.X, data.train.y, data.val.X, data.val.y)
+    kp, kd = pipe.learner_.coef_
+    assert kp > 0.5 and kd > 0.1  # steer towards the road's centre and its bend
+    ep = drive(lambda frame, env: float(pipe.predict(frame[None])[0]), seed=3000, max_steps=350)
+    assert ep.steps == 300 and ep.offtrack_steps == 0 and ep.tiles_visited > 0.2
+
+
+def test_tiny_pilotnet_beats_zero_steering(small):
+    from e2e_models.estimator import LightningEstimator
+    from e2e_models.pilotnet import PilotNet
+
+    _, data = small
+    est = LightningEstimator(PilotNet, {"lr": [1e-3]}, budget=1, seed=0, batch_size=32, trainer=dict(
+        max_epochs=5, accelerator="cpu", deterministic=True, enable_progress_bar=False))
+    train = data.train.take(np.arange(500))
+    est.fit(train.X, train.y, data.val.X, data.val.y)
+    mae = np.mean(np.abs(est.predict(data.test.X) - data.test.y))
+    zero = np.mean(np.abs(data.test.y))
+    assert mae < 0.7 * zero, (mae, zero)
+
+
+def test_app_run_records_closed_loop_metrics_and_filmstrip(app, tmp_path, small):
+    task, _ = small
+    out = tmp_path / "run"
+    code = app("task=driving", "approach=pipeline", "train_size=300", "tuning.budget=1",
+               f"paths.data_dir={task.data_dir}", *(f"task.{k}={v}" for k, v in SMALL.items()),
+               f"hydra.run.dir={out}")
+    record = records(out)[0]
+    assert code == 0, record["error"]
+    metrics = record["metrics"]
+    assert {"steer_mae", "steer_rmse", "reward", "tiles_visited", "laps", "offtrack_per_1000", "autonomy",
+            "expert_reward"} <= set(metrics)
+    assert metrics["reward"] > 200 and metrics["expert_reward"] > 200
+    assert record["artifacts"] == ["artifacts/filmstrip.png"] and (out / "artifacts/filmstrip.png").stat().st_size
+
+
+def test_unknown_source_fails_with_a_clear_message(tmp_path):
+    with pytest.raises(ConfigError, match="unknown data.source 'hf' for task=driving"):
+        DrivingTask(source="hf", data_dir=tmp_path).load()
+
+
+def test_dagger_spends_part_of_the_label_budget_on_relabelled_frames(small):
+    from e2e_models.dagger import DAgger
+    from e2e_models.estimator import LightningEstimator
+    from e2e_models.pilotnet import PilotNet
+
+    _, data = small
+    sizes = []
+
+    class Recording(LightningEstimator):
+        def fit(self, X, y, X_val, y_val):
+            sizes.append(len(y))
+            return super().fit(X, y, X_val, y_val)
+
+    base = Recording(partial(PilotNet, width=0.25), budget=1, batch_size=64,
+                     trainer=dict(max_epochs=1, accelerator="cpu", enable_progress_bar=False))
+    dagger = DAgger(base, rounds=1, relabel_fraction=0.4, n_tracks=2).fit(
+        data.train.X[:500], data.train.y[:500], data.val.X, data.val.y)
+    assert sizes == [300, 500] and dagger.n_relabelled_ == 200  # 500 expert labels in all
+    assert dagger.predict(data.test.X[:5]).shape == (5,)
