@@ -13,6 +13,9 @@ SCENE_ROWS = 84
 CAR_COLUMN = 47.5
 
 
+#: frames per chunk in transform
+_CHUNK = 2048
+
 class RoadPerception(TransformerMixin, BaseEstimator):
     """Lateral offset and heading of the road ahead of the car, from one frame.
 
@@ -65,6 +68,11 @@ class RoadPerception(TransformerMixin, BaseEstimator):
         return (hsv[..., 1] <= self.max_saturation) & (hsv[..., 2] >= low) & (hsv[..., 2] <= high)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
+        # In chunks: masks of 50k frames at once peaked at 7 GB.
+        return np.concatenate([self._features(X[i:i + _CHUNK]) for i in range(0, len(X), _CHUNK)]
+                              or [np.empty((0, 2), np.float32)])
+
+    def _features(self, X: np.ndarray) -> np.ndarray:
         mask = self.road_mask(X)
         fallback = np.array([_scene_offset(m) for m in mask])
         near = self._band_offsets(mask, self.near_row, fallback)
