@@ -133,3 +133,19 @@ def test_dagger_spends_part_of_the_label_budget_on_relabelled_frames(small):
         data.train.X[:500], data.train.y[:500], data.val.X, data.val.y)
     assert sizes == [300, 500] and dagger.n_relabelled_ == 200  # 500 expert labels in all
     assert dagger.predict(data.test.X[:5]).shape == (5,)
+
+
+@pytest.mark.parametrize("approach, extra", [
+    ("pipeline", []),
+    ("e2e", ["trainer.max_epochs=1", "method.width=0.25"]),
+])
+def test_same_config_and_seed_give_identical_metrics(app, tmp_path, small, approach, extra):
+    # bit-identical on the CPU, closed loop included: the simulator is seeded
+    # by the track and the e2e side trains with deterministic=True
+    task, _ = small
+    common = ["task=driving", f"approach={approach}", "train_size=300", "tuning.budget=1", "threads=1",
+              f"paths.data_dir={task.data_dir}", *(f"task.{k}={v}" for k, v in SMALL.items()), *extra]
+    for i in (1, 2):
+        assert app(*common, f"hydra.run.dir={tmp_path / str(i)}") == 0
+    first, second = (records(tmp_path / str(i))[0] for i in (1, 2))
+    assert first["metrics"] == second["metrics"]

@@ -261,3 +261,19 @@ def test_wav_ctc_encodes_and_decodes_transcripts():
     assert model.decode(torch.nn.functional.one_hot(path, 12).float().log()) == ["oh oh one"]
     with pytest.raises(ValueError, match="has the word 'ten'"):
         model.encode_targets(["one ten"])
+
+
+@pytest.mark.parametrize("approach, extra", [
+    ("pipeline", ["method.estimator.param_grid={hmm__n_states:[4],hmm__n_mix:[1]}"]),
+    ("e2e", ["trainer.max_epochs=2", "method.estimator.param_grid={lr:[0.003],hidden:[32]}"]),
+])
+def test_same_config_and_seed_give_identical_metrics(app, tmp_path, corpus_dir, approach, extra):
+    # bit-identical on the CPU: seeded HMM initialisation and noise, and
+    # Lightning's deterministic=True for the e2e side
+    common = ["task=speech", f"approach={approach}", "train_size=100", "tuning.budget=1", "threads=1",
+              f"paths.data_dir={corpus_dir}", *[f"task.corpus.{k}={v}" for k, v in TINY.items()],
+              "task.noisy_size=6", "task.snrs=[0]", "task.noises=[white]", *extra]
+    for i in (1, 2):
+        assert app(*common, f"hydra.run.dir={tmp_path / str(i)}") == 0
+    first, second = (records(tmp_path / str(i))[0] for i in (1, 2))
+    assert first["metrics"] == second["metrics"]
