@@ -7,6 +7,7 @@ leaves at most a ``*.tmp`` file, which readers ignore.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import json
@@ -35,19 +36,32 @@ def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def config_hash(cfg: DictConfig) -> str:
+def config_hash(cfg: DictConfig | dict[str, Any]) -> str:
     """A 16-hex-digit SHA-256 of the resolved config, minus output-only keys.
 
-    ``trainer.enable_progress_bar`` and the keys in ``_HASH_EXCLUDED_KEYS`` are
-    left out because they change how a job reports, not what it measures.
+    ``cfg`` is a job's config, or the resolved ``config`` of a run record (so a
+    record written under an older version of this function still matches).
+    ``trainer.enable_progress_bar``, the keys in ``_HASH_EXCLUDED_KEYS`` and any
+    value equal to one of the config's ``paths`` (an e2e method's
+    ``output_dir``, a task's ``data_dir``) are left out: they change where a job
+    writes and how it reports, not what it measures.
     """
-    container = OmegaConf.to_container(cfg, resolve=True)
+    container = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else copy.deepcopy(cfg)
+    paths = {str(v) for v in (container.get("paths") or {}).values() if v is not None}
     for key in _HASH_EXCLUDED_KEYS:
         container.pop(key, None)
     if isinstance(container.get("trainer"), dict):
         container["trainer"].pop("enable_progress_bar", None)
-    blob = json.dumps(container, sort_keys=True, default=str)
+    blob = json.dumps(_without_values(container, paths), sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _without_values(node: Any, drop: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_values(v, drop) for k, v in node.items() if not (isinstance(v, str) and v in drop)}
+    if isinstance(node, list):
+        return [_without_values(v, drop) for v in node]
+    return node
 
 
 def write_record(record: dict[str, Any], folder: str | Path, name: str = RECORD_NAME) -> Path:
@@ -131,7 +145,10 @@ def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
     """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any."""
     for path, record in iter_records(root):
-        if record.get("config_hash") == cfg_hash and record.get("status") == "ok":
+        if record.get("status") != "ok":
+            continue
+        if record.get("config_hash") == cfg_hash or (
+                isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash):
             return path
     return None
 

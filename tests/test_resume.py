@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.record import write_record
-from tests.conftest import records
+from tests.conftest import FAST, records
 
 SIZES = (100, 200, 300, 400)
 
@@ -70,3 +70,14 @@ def test_disk_full_while_writing_keeps_the_previous_record(tmp_path, monkeypatch
         write_record({"status": "ok", "n": 2}, tmp_path)
     assert json.loads((tmp_path / "result.json").read_text()) == {"status": "ok", "n": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"], "no temporary file left"
+
+
+def test_an_override_that_restates_a_default_still_resumes_e2e_jobs(app, tmp_path):
+    # The folder name changes with the overrides; an e2e method's output_dir
+    # (a path) must not change the config hash, or the job would run twice.
+    sweep = f"hydra.sweep.dir={tmp_path / 'sweep'}"
+    common = ["-m", sweep, "approach=e2e", "train_size=100", *FAST, "trainer.max_epochs=1"]
+    assert app(*common, "seed=0") == 0
+    assert app(*common) == 0
+    found = records(tmp_path / "sweep")
+    assert len(found) == 1 and found[0]["status"] == "ok"
