@@ -59,7 +59,9 @@ def read_manifest(folder: str | os.PathLike) -> dict[str, Any] | None:
 def _problem(folder: Path, version: str, params: Mapping[str, Any]) -> str | None:
     """Why the entry at ``folder`` can't be used, or ``None`` when it is valid."""
     manifest = read_manifest(folder)
-    if manifest is None:
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(m, dict) and {"size", "sha256"} <= m.keys()
+                                              for m in files.values()):
         return "its manifest is missing or unreadable"
     if manifest.get("version") != version:
         return f"it was built by version {manifest.get('version')!r}, not {version!r}"
@@ -68,7 +70,10 @@ def _problem(folder: Path, version: str, params: Mapping[str, Any]) -> str | Non
     key = (str(folder), (folder / MANIFEST_NAME).stat().st_mtime)
     if key in _verified:
         return None
-    for rel, meta in manifest.get("files", {}).items():
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST_NAME}
+    if on_disk - files.keys():
+        return f"{sorted(on_disk - files.keys())[0]} is not in its manifest"
+    for rel, meta in files.items():
         path = folder / rel
         if not path.is_file():
             return f"{rel} is missing"

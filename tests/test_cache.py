@@ -89,3 +89,22 @@ def test_failed_build_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError, match="generator crashed"):
         cached_build(tmp_path, "entry", broken, version="1")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entry.lock"]
+
+
+@pytest.mark.parametrize("edit", ["[]", '{"version": "1", "params": {}, "files": 5}', "drop-entry"])
+def test_a_malformed_manifest_is_rebuilt_not_trusted(tmp_path, edit):
+    import benchmarks.cache as cache
+
+    folder = cached_build(tmp_path, "entry", _build, version="1")
+    manifest = folder / MANIFEST_NAME
+    if edit == "drop-entry":  # a file the manifest does not vouch for
+        data = json.loads(manifest.read_text())
+        data["files"].pop("x.npy")
+        manifest.write_text(json.dumps(data))
+        (folder / "x.npy").write_bytes(b"truncated")
+    else:
+        manifest.write_text(edit)
+    cache._verified.clear()
+    with pytest.warns(CacheWarning, match="manifest"):
+        folder = cached_build(tmp_path, "entry", _build, version="1")
+    assert np.load(folder / "x.npy").sum() == 499500
