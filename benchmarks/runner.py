@@ -135,6 +135,9 @@ def _validate(cfg: DictConfig) -> None:
     seed = cfg.seed
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ConfigError(f"seed={seed!r} must be an integer (0 is valid)")
+    if seed < 0:
+        # numpy's SeedSequence, which draws the subsets, takes no negative seeds
+        raise ConfigError(f"seed={seed} must be 0 or more")
     budget = OmegaConf.select(cfg, "tuning.budget")
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise ConfigError(f"tuning.budget={budget!r} must be a positive integer")

@@ -74,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ReportError as err:
             _print_warnings(caught)
             return _user_error(err)
+        except OSError as err:  # --out unusable (a file, no permission, full disk)
+            _print_warnings(caught)
+            print(f"{PROG}: error: cannot write the report into {args.out}: "
+                  f"{err.strerror or err}{f' ({err.filename})' if err.filename else ''}", file=sys.stderr)
+            return 2
     _print_warnings(caught)
     print(f"report written to {report}")
     return 0

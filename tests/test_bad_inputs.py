@@ -30,6 +30,9 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 23 | disk full while writing a record | the previous record is kept, no temporary file (tests/test_resume.py) |
 | 24 | `method=tfidf_svm` with `task=image` | `method=tfidf_svm is for task text, not task=image` |
 | 25 | a truncated or corrupt dataset cache file | `CacheWarning: rebuilding the cache entry ...: x.npy has N bytes, not M (truncated?)`; rebuilt, never used (tests/test_cache.py) |
+| 27 | `seed=-1` | `seed=-1 must be 0 or more` |
+| 28 | `task.val_size=0` (image) | `task.val_size=0 must be an integer between 10 and 58990 ...` |
+| 29 | `task.snrs=[abc]` (speech) | `task.snrs: 'abc' is not a number of dB; ...` (tests/test_speech.py) |
 | 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
 """
 
@@ -53,6 +56,8 @@ from tests.conftest import FAST, records
     ("train_size=abc", "train_size='abc' must be a positive integer or null"),
     ("seed=abc", "seed='abc' must be an integer"),
     ("seed=1.5", "seed=1.5 must be an integer"),
+    ("seed=-1", "seed=-1 must be 0 or more"),
+    ("task.val_size=0", "task.val_size=0 must be an integer between 10 and"),
     ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
     ("threads=0", "threads=0 must be a positive integer or null"),
     ("data.source=nope", "embedded, openml"),

@@ -131,6 +131,7 @@ def test_metrics_on_known_predictions(tiny_task):
     ({"train_noise": "loud"}, "data.train_noise='loud' must be one of clean, multi"),
     ({"val_size": 10_000}, "task.val_size=10000 must be an integer between 1 and 40"),
     ({"noises": ["rain"]}, "task.noises: unknown noise rain"),
+    ({"snrs": [10, "abc"]}, "task.snrs: 'abc' is not a number of dB"),
 ])
 def test_bad_config_is_named(corpus_dir, tiny, kwargs, message):
     task = SpeechTask(data_dir=str(corpus_dir), corpus={"seed": 0, **TINY}, **kwargs)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from sklearn.model_selection import train_test_split
 
 from benchmarks.datasets.fashion_mnist import load_fashion_mnist
+from benchmarks.errors import ConfigError
 from benchmarks.tasks.base import ClassificationTask, Split, TaskData
 
 
@@ -39,6 +41,11 @@ class ImageTask(ClassificationTask):
 
     def load(self) -> TaskData:
         data = load_fashion_mnist(self.source, self.data_dir)
+        n_classes, n = len(np.unique(data.y_train)), len(data.y_train)
+        if isinstance(self.val_size, bool) or not isinstance(self.val_size, int) \
+                or not n_classes <= self.val_size <= n - n_classes:
+            raise ConfigError(f"task.val_size={self.val_size!r} must be an integer between {n_classes} "
+                              f"and {n - n_classes} (one image per class in each split)")
         pool_idx, val_idx = train_test_split(
             range(len(data.y_train)), test_size=self.val_size,
             stratify=data.y_train, random_state=self.split_seed,

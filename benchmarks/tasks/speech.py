@@ -99,6 +99,9 @@ class SpeechTask(Task):
         unknown = sorted(set(self.noises) - set(NOISES))
         if unknown:
             raise ConfigError(f"task.noises: unknown noise {', '.join(unknown)}; valid: {', '.join(NOISES)}")
+        bad = [snr for snr in self.snrs if isinstance(snr, bool) or not isinstance(snr, (int, float))]
+        if bad:
+            raise ConfigError(f"task.snrs: {bad[0]!r} is not a number of dB; e.g. task.snrs=[20,10,0]")
         corpus = load_spoken_digits(self.data_dir or Path.home() / ".cache" / "e2ebench", **self.corpus)
         splits = {k: Split(X, y, voices) for k, (X, y, voices, _) in corpus.splits.items()}
         val = splits["val"]
