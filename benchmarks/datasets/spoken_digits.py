@@ -38,15 +38,14 @@ offset, length in samples and the synthesis settings), ``asterisk_audio.npy`` +
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import soundfile
+from joblib.externals.loky.process_executor import ProcessPoolExecutor as LokyProcessPoolExecutor
 from tqdm.auto import tqdm
 
 from benchmarks.cache import cached_build
@@ -182,7 +181,10 @@ def _build_in_fresh_process(folder: Path, seed: int, sizes: dict[str, int]) -> d
     the same texts come out slightly different after other synthesis in the
     same process. A fresh process makes the corpus a function of the seed alone.
     """
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # loky's executor, not multiprocessing's: a spawned child of a joblib (loky)
+    # worker fails with "cannot find context for 'loky'"; loky's children start
+    # fresh interpreters from any process.
+    with LokyProcessPoolExecutor(max_workers=1) as pool:
         return pool.submit(build_corpus, folder, seed, sizes).result()
 
 
