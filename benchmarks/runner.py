@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -24,6 +25,7 @@ from benchmarks.errors import ConfigError
 from benchmarks.record import (
     SCHEMA, config_hash, environment, find_ok_record, tracker_payload, utc_now, write_record,
 )
+from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,9 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
 
 def _validate(cfg: DictConfig) -> None:
     """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key."""
+    if cfg.train_size is not None:
+        # before any data is loaded or built (the pool's size is checked once it is)
+        validate_train_size(cfg.train_size, n_pool=sys.maxsize)
     approach = cfg.approach.name
     if approach not in APPROACHES:
         raise ConfigError(f"approach={approach!r} is not one of {', '.join(APPROACHES)}")
