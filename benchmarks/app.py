@@ -29,16 +29,10 @@ def main() -> None:
 
 
 def _register_launcher() -> None:
-    """Make ``hydra/launcher=joblib`` find e2ebench's launcher (``benchmarks/hydra_plugin``).
+    """Make ``hydra/launcher=joblib`` select e2ebench's launcher (``benchmarks/hydra_plugin``)."""
+    from hydra_plugins.e2ebench.e2ebench_launcher import register
 
-    Hydra finds plugins by scanning the ``hydra_plugins`` namespace, which does
-    not see into an editable install; registering the class by hand works for
-    every kind of install.
-    """
-    from hydra.core.plugins import Plugins
-    from hydra_plugins.e2ebench.e2ebench_launcher import JoblibLauncher
-
-    Plugins.instance().register(JoblibLauncher)
+    register()
 
 
 def _unwritable_output(args: list[str]) -> str | None:
@@ -76,6 +70,7 @@ def _hydra_main(cfg: DictConfig) -> None:
         sweep_root=Path(hc.sweep.dir) if multirun else out_dir,
         overrides=list(hc.overrides.task),
         n_parallel=_parallel_jobs(hc),
+        task_choice=hc.runtime.choices.get("task"),
     )
     exc = record.get("exception")
     if exc is None or multirun:

@@ -9,7 +9,8 @@ and runs each of them again on its own: a job that still kills its worker alone
 is the culprit and gets a ``failed`` record; the others, killed only alongside
 it, finish normally. Then the jobs not yet run are launched in parallel again,
 so the sweep finishes and its summary names the failure.
-``conf/hydra/launcher/joblib.yaml`` selects it for ``hydra/launcher=joblib``.
+``hydra/launcher=joblib`` selects it: :func:`register` puts :class:`LauncherConf`
+in Hydra's ConfigStore under that name, in place of the plugin's own.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from hydra.core.config_store import ConfigStore
+from hydra.core.plugins import Plugins
 from hydra.core.utils import JobReturn
+from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
@@ -31,6 +36,26 @@ log = logging.getLogger(__name__)
 DIED = ("the worker process running this job died before the job finished (killed by the OS, most "
         "often for running out of memory; see the kernel log: dmesg | grep -i oom). Re-run this "
         "configuration with fewer parallel jobs (hydra.launcher.n_jobs) or a smaller train_size.")
+
+
+@dataclass
+class LauncherConf(JobLibLauncherConf):
+    """hydra-joblib-launcher's settings (``n_jobs``: parallel jobs, -1 = all cores), with this launcher."""
+
+    _target_: str = "hydra_plugins.e2ebench.e2ebench_launcher.JoblibLauncher"
+
+
+def register() -> None:
+    """Make ``hydra/launcher=joblib`` select :class:`JoblibLauncher`.
+
+    Hydra finds plugins by scanning the ``hydra_plugins`` namespace, which does not
+    see into an editable install, so the class is registered by hand. Its config
+    node replaces the plugin's under the same name; a YAML file of that name would
+    instead be validated against the plugin's node, with a deprecation warning.
+    """
+    Plugins.instance().register(JoblibLauncher)
+    ConfigStore.instance().store(group="hydra/launcher", name="joblib", node=LauncherConf,
+                                 provider="e2ebench")
 
 
 class JoblibLauncher(_HydraJoblibLauncher):
