@@ -31,12 +31,19 @@ from benchmarks.tasks.base import Task, TaskData
 log = logging.getLogger(__name__)
 
 APPROACHES = ("pipeline", "e2e")
+# The top-level keys of conf/config.yaml and its groups; Hydra accepts any new key
+# added with "+", and one that nothing reads would silently change nothing.
+CONFIG_KEYS = frozenset({
+    "task", "approach", "method", "logger", "name", "train_size", "seed", "threads",
+    "data", "tuning", "paths", "trainer", "learning_curve_sizes",
+})
 #: written when a job starts and removed once its record is written
 RUNNING_NAME = "running.json"
 
 
 def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
-            overrides: Sequence[str] = (), n_parallel: int = 1) -> dict[str, Any]:
+            overrides: Sequence[str] = (), n_parallel: int = 1,
+            task_choice: str | None = None) -> dict[str, Any]:
     """Run the job described by ``cfg`` and write ``out_dir/result.json``.
 
     If ``sweep_root`` already holds an ``ok`` record with the same config hash,
@@ -51,6 +58,9 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         overrides: the job's Hydra overrides, stored in the record.
         n_parallel: jobs running at once on this machine; sets the default
             thread count to ``cores // n_parallel``.
+        task_choice: the ``task`` config group's choice (``"image"``): the record's
+            task until the task object names itself, so that a job failing before
+            that (a bad value, say) still shows under its task in the report.
 
     Returns:
         The run record (a dict), with the exception under ``"exception"`` for a
@@ -67,7 +77,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     baseline_rss = _rss_mb("VmRSS:")
     record: dict[str, Any] = {
         "schema": SCHEMA,
-        "task": None, "dataset": None,
+        "task": task_choice, "dataset": None,
         "approach": OmegaConf.select(cfg, "approach.name"), "method": OmegaConf.select(cfg, "method.name"),
         "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
         "primary_metric": None, "higher_is_better": None,
@@ -125,6 +135,10 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
 
 def _validate(cfg: DictConfig) -> None:
     """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key."""
+    unknown = sorted(set(cfg.keys()) - CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown config key(s) {', '.join(unknown)}: nothing reads them; the keys are "
+                          f"{', '.join(sorted(CONFIG_KEYS))} (see README.md, Running)")
     if cfg.train_size is not None:
         # before any data is loaded or built (the pool's size is checked once it is)
         validate_train_size(cfg.train_size, n_pool=sys.maxsize)

@@ -30,10 +30,11 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 23 | disk full while writing a record | the previous record is kept, no temporary file (tests/test_resume.py) |
 | 24 | `method=tfidf_svm` with `task=image` | `method=tfidf_svm is for task text, not task=image` |
 | 25 | a truncated or corrupt dataset cache file | `CacheWarning: rebuilding the cache entry ...: x.npy has N bytes, not M (truncated?)`; rebuilt, never used (tests/test_cache.py) |
+| 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
 | 27 | `seed=-1` | `seed=-1 must be 0 or more` |
 | 28 | `task.val_size=0` (image) | `task.val_size=0 must be an integer between 10 and 58990 ...` |
 | 29 | `task.snrs=[abc]` (speech) | `task.snrs: 'abc' is not a number of dB; ...` (tests/test_speech.py) |
-| 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
+| 30 | `+bogus_key=1` (a key nothing reads) | `unknown config key(s) bogus_key: nothing reads them; the keys are ...` |
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from tests.conftest import FAST, records
     ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
     ("threads=0", "threads=0 must be a positive integer or null"),
     ("data.source=nope", "embedded, openml"),
+    ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
 ])
 def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
     code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)
@@ -71,6 +73,7 @@ def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message)
     assert len(err.strip().splitlines()) == 2  # the error, then where the record and log are
     [record] = records(tmp_path / "run")
     assert record["status"] == "failed" and message in record["error"]
+    assert record["task"] == "image", "the report lists the failure under its task"
     assert "Traceback" in (tmp_path / "run" / "app.log").read_text(), "the log keeps the traceback"
 
 

@@ -93,3 +93,22 @@ def test_e2e_record_counts_flops_and_parameters(app, tmp_path):
     assert 200 * 1e6 < record["cost"]["train_flops"] < 200 * 2 * 1e9
     assert (out / "model.ckpt").is_file()
     assert (out / "logs" / "metrics.csv").is_file()
+
+
+@pytest.mark.parametrize("task", ["image", "text", "speech", "driving"])
+def test_every_preset_composes_to_known_keys(task):
+    """The unknown-key check (runner.CONFIG_KEYS) must accept every shipped config."""
+    from pathlib import Path
+
+    from hydra import compose, initialize_config_dir
+
+    from benchmarks.runner import CONFIG_KEYS
+
+    conf = str(Path(__file__).resolve().parent.parent / "conf")
+    with initialize_config_dir(config_dir=conf, version_base="1.3"):
+        for experiment in (None, "demo", "learning_curve", "paper"):
+            for approach in ("pipeline", "e2e"):
+                overrides = [f"task={task}", f"approach={approach}"]
+                overrides += [f"experiment={experiment}"] if experiment else []
+                cfg = compose("config", overrides=overrides)
+                assert set(cfg.keys()) <= CONFIG_KEYS, (overrides, set(cfg.keys()) - CONFIG_KEYS)
