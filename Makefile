@@ -12,7 +12,7 @@ APT_PACKAGES := dataset-fashion-mnist wordnet-base \
   openttd-opensfx asterisk-core-sounds-en-wav
 DEMO_DIR := outputs/multirun/demo
 
-.PHONY: setup data demo report paper test test-slow bench clean
+.PHONY: setup data demo report paper results test test-slow bench clean
 TASKS := image text speech driving
 PAPER_DIR := outputs/multirun/paper
 
@@ -55,6 +55,16 @@ paper: setup data
 	done; \
 	$(BIN)/e2ebench-report $(PAPER_DIR) && echo "report: $(PAPER_DIR)/report/report.md"; \
 	exit $$status
+
+# Keep a sweep's run records in git: copies every result.json (ok and failed) of
+# outputs/multirun/$(SWEEP) into results/$(SWEEP)/ and rebuilds results/report/
+# from all kept records. README's Results section is read off that report.
+SWEEP ?= learning_curve
+results: setup
+	@test -d outputs/multirun/$(SWEEP) || { echo "no sweep folder outputs/multirun/$(SWEEP)"; exit 2; }
+	mkdir -p results
+	cd outputs/multirun && find $(SWEEP) -name result.json -exec cp --parents {} ../../results/ \;
+	$(BIN)/e2ebench-report results --out results/report --format md
 
 test: setup data
 	$(BIN)/python -m pytest
