@@ -21,8 +21,8 @@ from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError, R
 from reports.html import markdown_to_html
 from reports.latex import latex_document
 from reports.markdown import (
-    PanelResult, coverage_section, failures_section, panel_section, records_section, verdicts_section,
-    warnings_section,
+    PanelResult, coverage_section, failures_section, panel_section, records_section, relative_link,
+    verdicts_section, warnings_section,
 )
 from reports.panel_analysis import analyse_panel
 from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
@@ -193,7 +193,8 @@ def _build(run_dirs: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: P
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = collection.runs
-    runs.to_csv(out_dir / RUNS_NAME, index=False)
+    # Relative record paths keep the report valid when it moves with its records (results/ in git).
+    runs.assign(path=runs["path"].map(lambda p: relative_link(p, out_dir))).to_csv(out_dir / RUNS_NAME, index=False)
     ok = ok_runs(runs)
     records = records_section(collection, run_dirs, out_dir)
     if ok.empty:

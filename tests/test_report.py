@@ -149,6 +149,8 @@ def test_runs_csv_has_every_record_including_failed(built):
     assert {"metrics.accuracy", "cost.fit_time_s", "cost.train_flops", "env.torch", "config_hash",
             "overrides", "path"} <= set(runs.columns)
     assert not any(c == "config" or c.startswith("config.") for c in runs.columns)
+    # relative to the report, so the report moves with its records
+    assert all((root / "report" / p).is_file() for p in runs["path"]) and not runs["path"].str.startswith("/").any()
     failed = runs[runs["status"] == "failed"].iloc[0]
     assert failed["error"].startswith("RuntimeError: boom") and pd.isna(failed["train_size"])
     assert runs.loc[runs["status"] == "ok", "overrides"].str.contains("task=image approach=").any()
