@@ -20,7 +20,7 @@ CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 def main() -> None:
     """The ``e2ebench`` console script: check the output folder, then run Hydra."""
-    problem = _unwritable_output(sys.argv[1:])
+    problem = _unsweepable_key(sys.argv[1:]) or _unwritable_output(sys.argv[1:])
     if problem:
         print(f"e2ebench: error: {problem}", file=sys.stderr)
         sys.exit(2)
@@ -45,6 +45,8 @@ def _unwritable_output(args: list[str]) -> str | None:
         key, _, value = arg.partition("=")
         if key.lstrip("+~") not in ("hydra.run.dir", "hydra.sweep.dir") or not value or "$" in value:
             continue
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]  # Hydra's own quoting, as in the commands Lightning re-launches
         folder = Path(value).expanduser()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,32 @@ def _unwritable_output(args: list[str]) -> str | None:
             return f"cannot create the output folder {folder}: {exc.strerror or exc}"
         if not os.access(folder, os.W_OK | os.X_OK):
             return f"cannot write into the output folder {folder}: permission denied"
+    return None
+
+
+def _unsweepable_key(args: list[str]) -> str | None:
+    """Why an override sweeps a key that job folders and config hashes leave out, if one does.
+
+    Such keys (``threads``, ``logger``, ...) say how a job runs, not what it measures,
+    so their values would share one job folder and overwrite each other's records.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+
+    excluded = set(OmegaConf.load(Path(CONFIG_DIR) / "config.yaml").hydra.job.config.override_dirname.exclude_keys)
+    parser = OverridesParser.create()
+    for arg in args:
+        if arg.startswith("-") or "=" not in arg:
+            continue
+        try:
+            [override] = parser.parse_overrides([arg])
+        except HydraException:
+            return None  # Hydra reports it
+        if override.is_sweep_override() and override.get_key_element().lstrip("+~") in excluded:
+            return (f"{arg}: sweeping {override.get_key_element()} is not supported: it is left out of job "
+                    f"folders and config hashes (it changes how a job runs, not what it measures), so its "
+                    f"values would overwrite each other's records; launch one sweep per value")
     return None
 
 

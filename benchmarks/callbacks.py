@@ -10,7 +10,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from benchmarks.record import iter_records, utc_now
+from benchmarks.record import iter_records, process_alive, read_record, utc_now
 
 log = logging.getLogger("benchmarks.sweep")
 
@@ -33,13 +33,36 @@ class SweepSummary(Callback):
         # This launch's jobs: the folder may also hold earlier launches and sweeps.
         ran = [r for r in records if (r.get("started_at") or "") >= started]
         failed = [r for r in ran if r.get("status") != "ok"]
+        unfinished, elsewhere = _markers(root, started)
+        failed += unfinished
         n_ok = sum(r.get("status") == "ok" for r in records)
         log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records "
-                 "(jobs already done were skipped)", root, len(ran), len(failed), n_ok)
-        if not failed:
+                 "(jobs already done were skipped)", root, len(ran) + len(unfinished), len(failed), n_ok)
+        for marker in elsewhere:
+            log.error("still running in process %s from an earlier launch, not started again: %s",
+                      marker.get("pid"), " ".join(marker.get("overrides") or []))
+        if not failed and not elsewhere:
             return
         for record in failed:
             error = (record.get("error") or "?").splitlines()[0]
             log.error("failed: %s -> %s", " ".join(record.get("overrides") or []), error)
         log.error("re-run the same command to retry only these: finished jobs are skipped")
         sys.exit(1)
+
+
+def _markers(root: Path, started: str) -> tuple[list[dict], list[dict]]:
+    """The ``running.json`` markers left under ``root``: (this launch's jobs that wrote no
+    record, as failed records; earlier launches' jobs whose process still runs)."""
+    from benchmarks.runner import RUNNING_NAME
+
+    unfinished, elsewhere = [], []
+    for path in sorted(root.rglob(RUNNING_NAME)):
+        marker = read_record(path)
+        if marker is None:
+            continue
+        if (marker.get("started_at") or "") >= started:
+            unfinished.append(marker | {"status": "failed", "error": f"no run record was written (disk full? "
+                                                                      f"see {path.parent / 'app.log'})"})
+        elif process_alive(marker.get("pid"), marker.get("host")):
+            elsewhere.append(marker)
+    return unfinished, elsewhere

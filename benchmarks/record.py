@@ -12,6 +12,7 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import math
 import os
 import platform
 import subprocess
@@ -76,6 +77,8 @@ def write_record(record: dict[str, Any], folder: str | Path, name: str = RECORD_
     target = folder / name
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); a record is for colleagues and report jobs too.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w") as fh:
             json.dump(record, fh, indent=2, default=_json_default)
             fh.write("\n")
@@ -143,14 +146,54 @@ def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 
 def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
-    """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any."""
+    """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any.
+
+    A record that says ``ok`` but lacks a numeric primary metric (edited, or written
+    by a broken job) does not count, with a warning, so the job runs again.
+    """
     for path, record in iter_records(root):
         if record.get("status") != "ok":
             continue
         if record.get("config_hash") == cfg_hash or (
                 isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash):
-            return path
+            if has_primary_metric(record):
+                return path
+            log.warning("ignoring run record %s: it says ok but has no numeric %r metric; running the job again",
+                        path, record.get("primary_metric"))
     return None
+
+
+def has_primary_metric(record: dict[str, Any]) -> bool:
+    """Whether ``record["metrics"]`` holds a finite number under ``record["primary_metric"]``."""
+    metrics = record.get("metrics")
+    value = metrics.get(record.get("primary_metric")) if isinstance(metrics, dict) else None
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def process_alive(pid: object, host: object = None) -> bool:
+    """Whether process ``pid`` exists on this machine; ``host`` is the machine that wrote the pid.
+
+    On a shared file system a marker may come from another machine, where its pid
+    can't be checked: it counts as gone, so that a job preempted on a cluster node
+    is never blocked from running again.
+    """
+    if host is not None and host != platform.node():
+        return False
+    if isinstance(pid, bool) or not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def environment() -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import platform
 import shutil
 import sys
 import time
@@ -23,7 +24,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
 from benchmarks.record import (
-    SCHEMA, config_hash, environment, find_ok_record, tracker_payload, utc_now, write_record,
+    SCHEMA, config_hash, environment, find_ok_record, process_alive, read_record, tracker_payload, utc_now,
+    write_record,
 )
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
@@ -72,6 +74,13 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     if done is not None:
         log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
         return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
+    marker = read_record(out_dir / RUNNING_NAME) if (out_dir / RUNNING_NAME).is_file() else None
+    if marker and marker.get("pid") != os.getpid() and process_alive(marker.get("pid"), marker.get("host")):
+        # A worker of a killed launch (joblib's workers outlive their parent) still runs this job:
+        # a second copy would share its folder and checkpoints and halve both jobs' speed.
+        log.error("not started: this job is still running in process %s (since %s), left from an earlier "
+                  "launch; wait for it or kill it, then launch again", marker.get("pid"), marker.get("started_at"))
+        return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
 
     _reset_peak_rss()
     baseline_rss = _rss_mb("VmRSS:")
@@ -92,7 +101,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     try:
         # Marks the job as running in this process: if the process dies (killed
         # by the OS for memory, say), the joblib launcher turns it into a failed record.
-        write_record(record | {"pid": os.getpid()}, out_dir, RUNNING_NAME)
+        write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
         record["config"] = OmegaConf.to_container(cfg, resolve=True)
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}
@@ -154,12 +163,29 @@ def _validate(cfg: DictConfig) -> None:
     seed = cfg.seed
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ConfigError(f"seed={seed!r} must be an integer (0 is valid)")
-    if seed < 0:
-        # numpy's SeedSequence, which draws the subsets, takes no negative seeds
-        raise ConfigError(f"seed={seed} must be 0 or more")
+    if not 0 <= seed < 2**32:
+        # numpy's SeedSequence, which draws the subsets, takes no negative seeds, and
+        # Lightning's seed_everything none of 2**32 or more
+        raise ConfigError(f"seed={seed} must be between 0 and {2**32 - 1}")
     budget = OmegaConf.select(cfg, "tuning.budget")
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise ConfigError(f"tuning.budget={budget!r} must be a positive integer")
+    _validate_trainer(cfg.get("trainer") or {})
+
+
+def _validate_trainer(trainer: DictConfig) -> None:
+    """The ``trainer.*`` values Lightning would accept but the runner can't use, or rejects obscurely."""
+    epochs = trainer.get("max_epochs")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        # Lightning reads -1 as "no limit" and 0 as "don't train"; neither makes a benchmark run.
+        raise ConfigError(f"trainer.max_epochs={epochs!r} must be a positive integer")
+    for key in ("devices", "num_nodes"):
+        value = trainer.get(key, 1)
+        one_index = OmegaConf.is_list(value) and len(value) == 1  # devices=[0]: one chosen GPU
+        if value not in (1, "1") and not one_index:
+            raise ConfigError(
+                f"trainer.{key}={value!r}: each job trains on one device in one process (timings and FLOPs are "
+                f"per device); run jobs in parallel with hydra/launcher=joblib or hydra/launcher=submitit_slurm")
 
 
 def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_dir: Path, logger: Any) -> None:
@@ -230,13 +256,25 @@ def configure_threads(threads: int | None, n_parallel: int = 1) -> int:
     import torch
     from threadpoolctl import threadpool_limits
 
+    cores = available_cores()
     if threads is None:
-        threads = max(1, (os.cpu_count() or 1) // max(1, n_parallel))
+        threads = max(1, cores // max(1, n_parallel))
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ConfigError(f"threads={threads!r} must be a positive integer or null")
+    if threads > cores:
+        # Oversubscribing only slows a job down, and thousands of threads can exhaust the machine.
+        raise ConfigError(f"threads={threads} exceeds the {cores} core(s) this job may use; use at most {cores}")
     torch.set_num_threads(threads)
     threadpool_limits(threads)
     return threads
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a SLURM or taskset allocation), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _log_to_tracker(logger: Any, record: dict[str, Any]) -> None:

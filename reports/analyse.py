@@ -75,10 +75,12 @@ def ok_runs(runs: pd.DataFrame) -> pd.DataFrame:
         rows = ok["primary_metric"] == metric
         if column in ok:
             ok.loc[rows, "score"] = pd.to_numeric(ok.loc[rows, column], errors="coerce")
-    missing = ok["score"].isna().sum()
+    lacking = ok[ok["score"].isna()]
+    missing = lacking["path"].astype(str).tolist() if "path" in lacking else ["?"] * len(lacking)
     if missing:
-        warnings.warn(f"{missing} ok run(s) lack their primary metric; they are left out of the summaries",
-                      ReportWarning, stacklevel=2)
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        warnings.warn(f"{len(missing)} ok run(s) lack their primary metric and are left out of the summaries: "
+                      f"{shown}", ReportWarning, stacklevel=2)
     return assign_settings(ok)
 
 

@@ -31,10 +31,13 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 24 | `method=tfidf_svm` with `task=image` | `method=tfidf_svm is for task text, not task=image` |
 | 25 | a truncated or corrupt dataset cache file | `CacheWarning: rebuilding the cache entry ...: x.npy has N bytes, not M (truncated?)`; rebuilt, never used (tests/test_cache.py) |
 | 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
-| 27 | `seed=-1` | `seed=-1 must be 0 or more` |
+| 27 | `seed=-1`, `seed=5000000000` | `seed=-1 must be between 0 and 4294967295` |
 | 28 | `task.val_size=0` (image) | `task.val_size=0 must be an integer between 10 and 58990 ...` |
 | 29 | `task.snrs=[abc]` (speech) | `task.snrs: 'abc' is not a number of dB; ...` (tests/test_speech.py) |
 | 30 | `+bogus_key=1` (a key nothing reads) | `unknown config key(s) bogus_key: nothing reads them; the keys are ...` |
+| 31 | `threads=100000` (more than the cores) | `threads=100000 exceeds the 2 core(s) this job may use; use at most 2` |
+| 32 | `trainer.max_epochs=0`, `-1` or `abc` | `trainer.max_epochs=0 must be a positive integer` |
+| 33 | `trainer.devices=4` (multi-process DDP) | `trainer.devices=4: each job trains on one device in one process ...` |
 """
 
 from __future__ import annotations
@@ -57,7 +60,13 @@ from tests.conftest import FAST, records
     ("train_size=abc", "train_size='abc' must be a positive integer or null"),
     ("seed=abc", "seed='abc' must be an integer"),
     ("seed=1.5", "seed=1.5 must be an integer"),
-    ("seed=-1", "seed=-1 must be 0 or more"),
+    ("seed=-1", "seed=-1 must be between 0 and 4294967295"),
+    ("seed=5000000000", "seed=5000000000 must be between 0 and 4294967295"),
+    ("threads=100000", "threads=100000 exceeds the"),
+    ("trainer.max_epochs=0", "trainer.max_epochs=0 must be a positive integer"),
+    ("trainer.max_epochs=-1", "trainer.max_epochs=-1 must be a positive integer"),
+    ("trainer.max_epochs=abc", "trainer.max_epochs='abc' must be a positive integer"),
+    ("trainer.devices=4", "trainer.devices=4: each job trains on one device in one process"),
     ("task.val_size=0", "task.val_size=0 must be an integer between 10 and"),
     ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
     ("threads=0", "threads=0 must be a positive integer or null"),
@@ -119,3 +128,10 @@ def test_corrupt_record_in_a_resumed_sweep_is_rerun(app, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "ignoring unreadable run record" in out and str(path) in out
     assert json.loads(path.read_text())["status"] == "ok"
+
+
+def test_sweeping_a_key_left_out_of_job_folders_is_refused(app, tmp_path, capsys):
+    assert app("-m", f"hydra.sweep.dir={tmp_path / 'sweep'}", "threads=1,2", *FAST) == 2
+    err = capsys.readouterr().err
+    assert "threads=1,2: sweeping threads is not supported" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "sweep").exists()

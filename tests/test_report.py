@@ -521,3 +521,16 @@ def test_cost_table_headers_feature_stage_and_rss_notes(built, tmp_path):
     row = [c.strip() for c in markdown.splitlines()[2].split("|")[1:-1]]
     assert row[header.index("peak RSS (MB)")] == "900" and row[header.index("baseline RSS (MB)")] == "300"
     assert "baseline RSS, the process's resident memory when the job started" in markdown
+
+
+def test_an_ok_record_without_its_metric_is_named_and_left_out(tmp_path):
+    from reports.analyse import ok_runs
+    from reports.errors import ReportWarning
+
+    runs = pd.DataFrame({"status": ["ok", "ok"], "primary_metric": ["accuracy", "accuracy"],
+                         "metrics.accuracy": [0.8, None], "path": ["a/result.json", "b/result.json"],
+                         "task": "image", "dataset": "fashion_mnist", "approach": "pipeline", "method": "hog_svm",
+                         "train_size": 100, "seed": 0})
+    with pytest.warns(ReportWarning, match=r"1 ok run\(s\) lack their primary metric .*: b/result.json"):
+        ok = ok_runs(runs)
+    assert ok["score"].isna().tolist() == [False, True]

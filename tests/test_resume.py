@@ -81,3 +81,65 @@ def test_an_override_that_restates_a_default_still_resumes_e2e_jobs(app, tmp_pat
     assert app(*common) == 0
     found = records(tmp_path / "sweep")
     assert len(found) == 1 and found[0]["status"] == "ok"
+
+
+def test_records_are_readable_by_others(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = write_record({"status": "ok"}, tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def _pipeline_sweep(app, sweep: Path, *extra: str) -> int:
+    return app("-m", f"hydra.sweep.dir={sweep}", "train_size=100", "seed=0", *FAST, *extra)
+
+
+def test_an_ok_record_without_its_metric_is_run_again(app, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    assert _pipeline_sweep(app, sweep) == 0
+    [path] = sweep.rglob("result.json")
+    broken = json.loads(path.read_text()) | {"metrics": {}}
+    path.write_text(json.dumps(broken))
+    assert _pipeline_sweep(app, sweep) == 0
+    assert "says ok but has no numeric 'accuracy' metric" in _output(capsys)
+    assert json.loads(path.read_text())["metrics"]["accuracy"] > 0.3
+
+
+def test_a_job_still_running_from_a_killed_launch_is_not_started_twice(app, tmp_path, capsys):
+    import platform
+
+    sweep = tmp_path / "sweep"
+    assert _pipeline_sweep(app, sweep) == 0
+    [path] = sweep.rglob("result.json")
+    path.unlink()
+    # An orphaned worker of a killed joblib launch: alive, and marked as running this job.
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        write_record({"pid": orphan.pid, "host": platform.node(), "started_at": "2000-01-01T00:00:00+00:00",
+                      "overrides": ["train_size=100", "seed=0"]}, path.parent, "running.json")
+        assert _pipeline_sweep(app, sweep) == 1
+    finally:
+        orphan.kill()
+    assert not path.exists(), "the job was not run a second time"
+    assert f"still running in process {orphan.pid} from an earlier launch" in _output(capsys)
+    # Once that process is gone, the job runs.
+    orphan.wait()
+    assert _pipeline_sweep(app, sweep) == 0 and json.loads(path.read_text())["status"] == "ok"
+
+
+def test_a_record_that_cannot_be_written_fails_the_sweep(app, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    assert _pipeline_sweep(app, sweep) == 0
+    [path] = sweep.rglob("result.json")
+    path.unlink()
+    path.mkdir()  # os.replace onto a directory fails, as a full disk would
+    assert _pipeline_sweep(app, sweep) == 1
+    output = _output(capsys)
+    assert "no run record was written" in output and "1 failed" in output
+
+
+def _output(capsys) -> str:
+    out, err = capsys.readouterr()
+    return out + err

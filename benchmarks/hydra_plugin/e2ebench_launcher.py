@@ -16,7 +16,6 @@ in Hydra's ConfigStore under that name, in place of the plugin's own.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from benchmarks.record import RECORD_NAME, read_record, utc_now, write_record
+from benchmarks.record import RECORD_NAME, process_alive, read_record, utc_now, write_record
 from benchmarks.runner import RUNNING_NAME
 
 log = logging.getLogger(__name__)
@@ -90,7 +89,7 @@ def interrupted_jobs(sweep_dir: Path, since: str) -> list[list[str]]:
     jobs = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or _alive(record.get("pid")):
+        if record is None or (record.get("started_at") or "") < since or _running(record):
             continue
         jobs.append(list(record.get("overrides", [])))
         marker.unlink(missing_ok=True)
@@ -106,7 +105,7 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
     failed = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or _alive(record.get("pid")):
+        if record is None or (record.get("started_at") or "") < since or _running(record):
             continue
         pid = record.pop("pid", None)
         record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
@@ -115,6 +114,10 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
         log.error("job %s: %s", " ".join(record.get("overrides", [])), record["error"])
         failed.append(marker.parent)
     return failed
+
+
+def _running(marker: dict) -> bool:
+    return process_alive(marker.get("pid"), marker.get("host"))
 
 
 def finished_overrides(sweep_dir: Path, since: str) -> set[tuple[str, ...]]:
@@ -127,13 +130,3 @@ def finished_overrides(sweep_dir: Path, since: str) -> set[tuple[str, ...]]:
     return done
 
 
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
