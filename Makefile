@@ -41,7 +41,7 @@ data:
 # The demo sweep (every task, small), then its report.
 demo: setup data
 	$(BIN)/e2ebench -m experiment=demo; status=$$?; \
-	$(BIN)/e2ebench-report $(DEMO_DIR) && echo "report: $(DEMO_DIR)/report/report.md"; \
+	$(BIN)/e2ebench-report $(DEMO_DIR); \
 	exit $$status
 
 report: setup

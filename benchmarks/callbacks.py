@@ -36,8 +36,10 @@ class SweepSummary(Callback):
         unfinished, elsewhere = _markers(root, started)
         failed += unfinished
         n_ok = sum(r.get("status") == "ok" for r in records)
-        log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records "
-                 "(jobs already done were skipped)", root, len(ran) + len(unfinished), len(failed), n_ok)
+        n_earlier = sum(r.get("status") == "ok" and (r.get("started_at") or "") < started for r in records)
+        log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records, %d of them from "
+                 "earlier launches (those jobs were skipped)", root, len(ran) + len(unfinished), len(failed),
+                 n_ok, n_earlier)
         for marker in elsewhere:
             log.error("still running in process %s from an earlier launch, not started again: %s",
                       marker.get("pid"), " ".join(marker.get("overrides") or []))

@@ -199,6 +199,8 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
              task.name, record["approach"], record["method"], len(train), cfg.seed)
 
     estimator = instantiate(cfg.method.estimator, logger=logger)
+    if hasattr(estimator, "warm_up"):
+        estimator.warm_up()  # one-off per-process costs (numba compilation) are not the method's
     start = time.perf_counter()
     estimator.fit(train.X, train.y, data.val.X, data.val.y)
     fit_time = time.perf_counter() - start

@@ -52,6 +52,15 @@ class MFCC(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[np.ndarray]) -> list[np.ndarray]:
         return [self._one(np.asarray(x)) for x in X]
 
+    def warm_up(self) -> None:
+        """Pay librosa's one-off costs (lazy imports, numba compilation) once per process.
+
+        Its first MFCC took 1 s on an idle machine and 48 s on a loaded one, all of it
+        charged to whichever job ran first in a worker; the runner calls this before
+        it starts timing, so feature and fit times measure the method alone.
+        """
+        self._one(np.zeros(self.sr // 10, dtype=np.float32))
+
     def _one(self, x: np.ndarray) -> np.ndarray:
         import librosa
 

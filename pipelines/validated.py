@@ -52,6 +52,12 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         self.scoring = scoring
         self.logger = logger
 
+    def warm_up(self) -> None:
+        """Let each step with a ``warm_up()`` pay its one-off process costs (JIT compilation) before timing."""
+        for _, step in self.pipeline.steps:
+            if hasattr(step, "warm_up"):
+                step.warm_up()
+
     def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "ValidatedPipeline":
         scorer = get_scorer(self.scoring)
         learner_name = self.pipeline.steps[-1][0]

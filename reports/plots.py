@@ -170,7 +170,8 @@ def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: Pan
     _size_axis(axes, summary["train_size"].to_numpy(dtype=float, na_value=np.nan))
     direction = "higher" if panel["higher_is_better"] else "lower"
     axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
-    what = "learning curve" + (", dotted: chosen fit" if analysis is not None else "")
+    fitted = analysis is not None and any(side.chosen_fit() is not None for side in analysis.curves.sides)
+    what = "learning curve" + (", dotted: chosen fit" if fitted else "")
     axes.set_title(_title(panel["label"], what, summary), fontsize=11)
     axes.legend(title="approach (method)", frameon=False)
     return figure

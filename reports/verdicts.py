@@ -160,7 +160,8 @@ def _p_text(effect: PairedEffect) -> str:
 def _difference_text(effect: PairedEffect, metric: str) -> str:
     low, high = effect.ci
     ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
-    return (f"Δ{metric} e2e vs pipeline (> 0: e2e better) at n = {compact_number(effect.size)}: "
+    # Signed as an advantage, so that > 0 reads "e2e better" for error metrics (WER) too.
+    return (f"e2e advantage in {metric} (> 0: e2e better) at n = {compact_number(effect.size)}: "
             f"{effect.mean:+.3g}{ci}; {_p_text(effect)}")
 
 

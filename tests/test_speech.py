@@ -278,3 +278,22 @@ def test_same_config_and_seed_give_identical_metrics(app, tmp_path, corpus_dir, 
         assert app(*common, f"hydra.run.dir={tmp_path / str(i)}") == 0
     first, second = (records(tmp_path / str(i))[0] for i in (1, 2))
     assert first["metrics"] == second["metrics"]
+
+
+def test_warm_up_reaches_the_feature_steps_before_timing():
+    """librosa's first call (numba compilation) must not be charged to the first job of a process."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
+    from pipelines.mfcc import MFCC
+    from pipelines.validated import ValidatedPipeline
+
+    calls = []
+
+    class Counting(MFCC):
+        def warm_up(self):
+            calls.append(1)
+            super().warm_up()
+
+    ValidatedPipeline(Pipeline([("mfcc", Counting()), ("svm", LinearSVC())])).warm_up()
+    assert calls == [1]
