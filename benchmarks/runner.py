@@ -39,6 +39,7 @@ CONFIG_KEYS = frozenset({
     "task", "approach", "method", "logger", "name", "train_size", "seed", "threads",
     "data", "tuning", "paths", "trainer", "learning_curve_sizes",
 })
+DATA_KEYS = frozenset({"source", "train_noise"})
 #: written when a job starts and removed once its record is written
 RUNNING_NAME = "running.json"
 
@@ -145,9 +146,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
 def _validate(cfg: DictConfig) -> None:
     """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key."""
     unknown = sorted(set(cfg.keys()) - CONFIG_KEYS)
+    unknown += sorted(f"data.{k}" for k in set((cfg.get("data") or {}).keys()) - DATA_KEYS)
     if unknown:
         raise ConfigError(f"unknown config key(s) {', '.join(unknown)}: nothing reads them; the keys are "
-                          f"{', '.join(sorted(CONFIG_KEYS))} (see README.md, Running)")
+                          f"{', '.join(sorted(CONFIG_KEYS))} and data.{{{','.join(sorted(DATA_KEYS))}}} "
+                          f"(see README.md, Running)")
     if cfg.train_size is not None:
         # before any data is loaded or built (the pool's size is checked once it is)
         validate_train_size(cfg.train_size, n_pool=sys.maxsize)

@@ -34,7 +34,7 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 27 | `seed=-1`, `seed=5000000000` | `seed=-1 must be between 0 and 4294967295` |
 | 28 | `task.val_size=0` (image) | `task.val_size=0 must be an integer between 10 and 58990 ...` |
 | 29 | `task.snrs=[abc]` (speech) | `task.snrs: 'abc' is not a number of dB; ...` (tests/test_speech.py) |
-| 30 | `+bogus_key=1` (a key nothing reads) | `unknown config key(s) bogus_key: nothing reads them; the keys are ...` |
+| 30 | `+bogus_key=1`, `+data.bogus=1` (a key nothing reads) | `unknown config key(s) bogus_key: nothing reads them; the keys are ...` |
 | 31 | `threads=100000` (more than the cores) | `threads=100000 exceeds the 2 core(s) this job may use; use at most 2` |
 | 32 | `trainer.max_epochs=0`, `-1` or `abc` | `trainer.max_epochs=0 must be a positive integer` |
 | 33 | `trainer.devices=4` (multi-process DDP) | `trainer.devices=4: each job trains on one device in one process ...` |
@@ -72,6 +72,7 @@ from tests.conftest import FAST, records
     ("threads=0", "threads=0 must be a positive integer or null"),
     ("data.source=nope", "embedded, openml"),
     ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
+    ("+data.bogus=1", "unknown config key(s) data.bogus: nothing reads them"),
 ])
 def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
     code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)

@@ -102,7 +102,7 @@ def test_every_preset_composes_to_known_keys(task):
 
     from hydra import compose, initialize_config_dir
 
-    from benchmarks.runner import CONFIG_KEYS
+    from benchmarks.runner import CONFIG_KEYS, DATA_KEYS
 
     conf = str(Path(__file__).resolve().parent.parent / "conf")
     with initialize_config_dir(config_dir=conf, version_base="1.3"):
@@ -112,3 +112,4 @@ def test_every_preset_composes_to_known_keys(task):
                 overrides += [f"experiment={experiment}"] if experiment else []
                 cfg = compose("config", overrides=overrides)
                 assert set(cfg.keys()) <= CONFIG_KEYS, (overrides, set(cfg.keys()) - CONFIG_KEYS)
+                assert set(cfg.data.keys()) <= DATA_KEYS, (overrides, set(cfg.data.keys()) - DATA_KEYS)
