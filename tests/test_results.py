@@ -1,4 +1,4 @@
-"""The run records kept in git (results/) are valid, unique, and the kept report is built from exactly them."""
+"""The run records kept in git (reports/results/) are valid, unique, and the kept report is built from exactly them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from benchmarks.record import config_hash
 from reports.collect import check_record
 
-RESULTS = Path(__file__).resolve().parent.parent / "results"
+RESULTS = Path(__file__).resolve().parent.parent / "reports" / "results"
 KEPT = sorted(RESULTS.rglob("result.json"))
-pytestmark = pytest.mark.skipif(not KEPT, reason="no run records kept in results/")
+pytestmark = pytest.mark.skipif(not KEPT, reason="no run records kept in reports/results/")
 
 
 def test_every_kept_record_is_a_valid_run_record():
@@ -36,7 +36,7 @@ def test_no_configuration_is_kept_twice():
 
 
 def test_kept_report_is_built_from_exactly_the_kept_records():
-    """README's Results are read off results/report: it must not lag behind the records (make results)."""
+    """README's Results are read off reports/results/report: it must not lag behind the records (make results)."""
     report = RESULTS / "report"
     runs = pd.read_csv(report / "runs.csv")
     listed = {(report / p).resolve() for p in runs["path"]}
