@@ -10,7 +10,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from benchmarks.record import iter_records, process_alive, read_record, utc_now
+from benchmarks.record import RUNNING_NAME, iter_records, marker_alive, read_record, utc_now
 
 log = logging.getLogger("benchmarks.sweep")
 
@@ -55,8 +55,6 @@ class SweepSummary(Callback):
 def _markers(root: Path, started: str) -> tuple[list[dict], list[dict]]:
     """The ``running.json`` markers left under ``root``: (this launch's jobs that wrote no
     record, as failed records; earlier launches' jobs whose process still runs)."""
-    from benchmarks.runner import RUNNING_NAME
-
     unfinished, elsewhere = [], []
     for path in sorted(root.rglob(RUNNING_NAME)):
         marker = read_record(path)
@@ -65,6 +63,6 @@ def _markers(root: Path, started: str) -> tuple[list[dict], list[dict]]:
         if (marker.get("started_at") or "") >= started:
             unfinished.append(marker | {"status": "failed", "error": f"no run record was written (disk full? "
                                                                       f"see {path.parent / 'app.log'})"})
-        elif process_alive(marker.get("pid"), marker.get("host")):
+        elif marker_alive(marker):
             elsewhere.append(marker)
     return unfinished, elsewhere

@@ -24,6 +24,8 @@ from omegaconf import DictConfig, OmegaConf
 
 SCHEMA = 1
 RECORD_NAME = "result.json"
+#: written when a job starts (with its ``pid`` and ``host``) and removed once its record is written
+RUNNING_NAME = "running.json"
 
 # Keys that say where or how results are written, not what is computed: two
 # jobs differing only in these compute the same thing, so they share a hash.
@@ -170,13 +172,14 @@ def has_primary_metric(record: dict[str, Any]) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def process_alive(pid: object, host: object = None) -> bool:
-    """Whether process ``pid`` exists on this machine; ``host`` is the machine that wrote the pid.
+def marker_alive(marker: dict[str, Any]) -> bool:
+    """Whether the process named by a ``running.json`` marker (``pid`` on ``host``) still runs.
 
     On a shared file system a marker may come from another machine, where its pid
     can't be checked: it counts as gone, so that a job preempted on a cluster node
     is never blocked from running again.
     """
+    pid, host = marker.get("pid"), marker.get("host")
     if host is not None and host != platform.node():
         return False
     if isinstance(pid, bool) or not isinstance(pid, int):

@@ -24,8 +24,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
 from benchmarks.record import (
-    SCHEMA, config_hash, environment, find_ok_record, process_alive, read_record, tracker_payload, utc_now,
-    write_record,
+    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
+    utc_now, write_record,
 )
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
@@ -40,8 +40,6 @@ CONFIG_KEYS = frozenset({
     "data", "tuning", "paths", "trainer", "learning_curve_sizes",
 })
 DATA_KEYS = frozenset({"source", "train_noise"})
-#: written when a job starts and removed once its record is written
-RUNNING_NAME = "running.json"
 
 
 def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
@@ -76,7 +74,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
         return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
     marker = read_record(out_dir / RUNNING_NAME) if (out_dir / RUNNING_NAME).is_file() else None
-    if marker and marker.get("pid") != os.getpid() and process_alive(marker.get("pid"), marker.get("host")):
+    if marker and marker.get("pid") != os.getpid() and marker_alive(marker):
         # A worker of a killed launch (joblib's workers outlive their parent) still runs this job:
         # a second copy would share its folder and checkpoints and halve both jobs' speed.
         log.error("not started: this job is still running in process %s (since %s), left from an earlier "

@@ -27,8 +27,7 @@ from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from benchmarks.record import RECORD_NAME, process_alive, read_record, utc_now, write_record
-from benchmarks.runner import RUNNING_NAME
+from benchmarks.record import RECORD_NAME, RUNNING_NAME, marker_alive, read_record, utc_now, write_record
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ def interrupted_jobs(sweep_dir: Path, since: str) -> list[list[str]]:
     jobs = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or _running(record):
+        if record is None or (record.get("started_at") or "") < since or marker_alive(record):
             continue
         jobs.append(list(record.get("overrides", [])))
         marker.unlink(missing_ok=True)
@@ -107,7 +106,7 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
     failed = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or _running(record):
+        if record is None or (record.get("started_at") or "") < since or marker_alive(record):
             continue
         pid = record.pop("pid", None)
         record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
@@ -116,10 +115,6 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
         log.error("job %s: %s", " ".join(record.get("overrides", [])), record["error"])
         failed.append(marker.parent)
     return failed
-
-
-def _running(marker: dict) -> bool:
-    return process_alive(marker.get("pid"), marker.get("host"))
 
 
 def finished_overrides(sweep_dir: Path, since: str) -> set[tuple[str, ...]]:
