@@ -10,7 +10,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from benchmarks.record import RUNNING_NAME, iter_records, marker_alive, read_record, utc_now
+from benchmarks.record import BLOCKED_NAME, RUNNING_NAME, iter_records, launch_id, new_launch, read_record
 
 log = logging.getLogger("benchmarks.sweep")
 
@@ -24,25 +24,25 @@ class SweepSummary(Callback):
     """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        self._started_at = utc_now()
+        new_launch()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         root = Path(config.hydra.sweep.dir)
-        started = getattr(self, "_started_at", "")
+        launch = launch_id()
         records = [record for _, record in iter_records(root)]
-        # This launch's jobs: the folder may also hold earlier launches and sweeps.
-        ran = [r for r in records if (r.get("started_at") or "") >= started]
+        # This launch's jobs: the folder may also hold other launches' jobs, some still running.
+        ran = [r for r in records if r.get("launch") == launch]
         failed = [r for r in ran if r.get("status") != "ok"]
-        unfinished, elsewhere = _markers(root, started)
+        unfinished, elsewhere = _markers(root, launch)
         failed += unfinished
         n_ok = sum(r.get("status") == "ok" for r in records)
-        n_earlier = sum(r.get("status") == "ok" and (r.get("started_at") or "") < started for r in records)
+        n_other = sum(r.get("status") == "ok" and r.get("launch") != launch for r in records)
         log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records, %d of them from "
-                 "earlier launches (those jobs were skipped)", root, len(ran) + len(unfinished), len(failed),
-                 n_ok, n_earlier)
-        for marker in elsewhere:
-            log.error("still running in process %s from an earlier launch, not started again: %s",
-                      marker.get("pid"), " ".join(marker.get("overrides") or []))
+                 "other launches (those jobs were skipped)", root, len(ran) + len(unfinished), len(failed),
+                 n_ok, n_other)
+        for blocked in elsewhere:
+            log.error("still running in process %s of another launch, not started again: %s",
+                      blocked.get("pid"), " ".join(blocked.get("overrides") or []))
         if not failed and not elsewhere:
             return
         for record in failed:
@@ -52,17 +52,23 @@ class SweepSummary(Callback):
         sys.exit(1)
 
 
-def _markers(root: Path, started: str) -> tuple[list[dict], list[dict]]:
-    """The ``running.json`` markers left under ``root``: (this launch's jobs that wrote no
-    record, as failed records; earlier launches' jobs whose process still runs)."""
-    unfinished, elsewhere = [], []
+def _markers(root: Path, launch: str | None) -> tuple[list[dict], list[dict]]:
+    """This launch's leftovers under ``root``: (its jobs that wrote no record, as failed
+    records; its jobs not started because another launch's process still runs them).
+
+    Markers of other launches are theirs to report: launches may run at once into
+    one sweep folder (two terminals, say), each with its own jobs.
+    """
+    unfinished = []
     for path in sorted(root.rglob(RUNNING_NAME)):
         marker = read_record(path)
-        if marker is None:
-            continue
-        if (marker.get("started_at") or "") >= started:
+        if marker is not None and marker.get("launch") == launch:
             unfinished.append(marker | {"status": "failed", "error": f"no run record was written (disk full? "
                                                                       f"see {path.parent / 'app.log'})"})
-        elif marker_alive(marker):
-            elsewhere.append(marker)
+    elsewhere = []
+    for path in sorted(root.rglob(BLOCKED_NAME)):
+        blocked = read_record(path)
+        if blocked is not None and blocked.get("launch") == launch:
+            elsewhere.append(blocked)
+            path.unlink(missing_ok=True)  # reported; a later launch decides afresh
     return unfinished, elsewhere

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import os
 import warnings
 
@@ -34,6 +35,13 @@ def configure() -> None:
     # Printed once per e2e job by Lightning 2.6 with torch 2.13; harmless, and
     # alarming to newcomers.
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
+    # Lightning 2.6 advertises its cloud logger at every Trainer start: once
+    # per tuning candidate per job, between the lines a user needs to read.
+    logging.getLogger("lightning.pytorch.utilities.rank_zero").addFilter(_drop_litlogger_tip)
+
+
+def _drop_litlogger_tip(record: logging.LogRecord) -> bool:
+    return "litlogger" not in str(record.msg)
 
 
 def _mallopt(option: int, value: int) -> None:

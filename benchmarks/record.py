@@ -17,6 +17,7 @@ import os
 import platform
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -26,6 +27,22 @@ SCHEMA = 1
 RECORD_NAME = "result.json"
 #: written when a job starts (with its ``pid`` and ``host``) and removed once its record is written
 RUNNING_NAME = "running.json"
+#: written by a job not started because another launch's process still runs it; read by the sweep summary
+BLOCKED_NAME = "blocked.json"
+#: names the ``e2ebench`` command invocation that started a job (its launcher workers inherit it),
+#: so that launches running at once into one sweep folder tell their jobs apart
+LAUNCH_ENV = "E2EBENCH_LAUNCH"
+
+
+def new_launch() -> str:
+    """Give this process (and the launcher workers it starts) a fresh launch id; return it."""
+    os.environ[LAUNCH_ENV] = uuid.uuid4().hex
+    return os.environ[LAUNCH_ENV]
+
+
+def launch_id() -> str | None:
+    """The launch id of the ``e2ebench`` command this process works for (``None`` outside one)."""
+    return os.environ.get(LAUNCH_ENV)
 
 # Keys that say where or how results are written, not what is computed: two
 # jobs differing only in these compute the same thing, so they share a hash.

@@ -24,8 +24,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
 from benchmarks.record import (
-    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
-    utc_now, write_record,
+    BLOCKED_NAME, RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, launch_id, marker_alive,
+    read_record, tracker_payload, utc_now, write_record,
 )
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
@@ -77,8 +77,10 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     if marker and marker.get("pid") != os.getpid() and marker_alive(marker):
         # A worker of a killed launch (joblib's workers outlive their parent) still runs this job:
         # a second copy would share its folder and checkpoints and halve both jobs' speed.
-        log.error("not started: this job is still running in process %s (since %s), left from an earlier "
+        log.error("not started: this job is still running in process %s (since %s), started by another "
                   "launch; wait for it or kill it, then launch again", marker.get("pid"), marker.get("started_at"))
+        write_record({"launch": launch_id(), "pid": marker.get("pid"), "overrides": list(overrides)},
+                     out_dir, BLOCKED_NAME)
         return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
 
     _reset_peak_rss()
@@ -93,7 +95,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         "metrics": {}, "val_metrics": {}, "cost": {}, "hyperparameters": {},
         "config": OmegaConf.to_container(cfg, resolve=False),
         "overrides": list(overrides), "config_hash": cfg_hash,
-        "env": {}, "started_at": utc_now(), "finished_at": None,
+        "env": {}, "launch": launch_id(), "started_at": utc_now(), "finished_at": None,
     }
     logger = None
     exception: BaseException | None = None
@@ -101,6 +103,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         # Marks the job as running in this process: if the process dies (killed
         # by the OS for memory, say), the joblib launcher turns it into a failed record.
         write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
+        (out_dir / BLOCKED_NAME).unlink(missing_ok=True)
         record["config"] = OmegaConf.to_container(cfg, resolve=True)
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}

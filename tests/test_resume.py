@@ -123,10 +123,27 @@ def test_a_job_still_running_from_a_killed_launch_is_not_started_twice(app, tmp_
     finally:
         orphan.kill()
     assert not path.exists(), "the job was not run a second time"
-    assert f"still running in process {orphan.pid} from an earlier launch" in _output(capsys)
+    assert f"still running in process {orphan.pid} of another launch" in _output(capsys)
     # Once that process is gone, the job runs.
     orphan.wait()
     assert _pipeline_sweep(app, sweep) == 0 and json.loads(path.read_text())["status"] == "ok"
+
+
+def test_a_launch_running_at_once_into_the_same_folder_is_not_counted_as_failed(app, tmp_path, capsys):
+    import platform
+
+    sweep = tmp_path / "sweep"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        # Another terminal's launch, started after this one, is running a job of its own here.
+        write_record({"pid": other.pid, "host": platform.node(), "launch": "another-launch",
+                      "started_at": "2999-01-01T00:00:00+00:00", "overrides": ["train_size=200", "seed=0"]},
+                     sweep / "approach=pipeline,seed=0,task=image,train_size=200", "running.json")
+        assert _pipeline_sweep(app, sweep) == 0
+    finally:
+        other.kill()
+    output = _output(capsys)
+    assert "1 jobs ran now, 0 failed" in output and "no run record was written" not in output
 
 
 def test_a_record_that_cannot_be_written_fails_the_sweep(app, tmp_path, capsys):

@@ -27,7 +27,9 @@ from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from benchmarks.record import RECORD_NAME, RUNNING_NAME, marker_alive, read_record, utc_now, write_record
+from benchmarks.record import (
+    LAUNCH_ENV, RECORD_NAME, RUNNING_NAME, launch_id, marker_alive, new_launch, read_record, utc_now, write_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,42 +65,45 @@ class JoblibLauncher(_HydraJoblibLauncher):
 
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
-        started = utc_now()
+        launch = launch_id() or new_launch()
+        # loky reuses workers across launches in one process, so they may hold an
+        # earlier launch's id in their environment: Hydra sets this one in each job.
+        tag = [f"++hydra.job.env_set.{LAUNCH_ENV}={launch}"]
         pending = [list(o) for o in job_overrides]
         returns: list[JobReturn] = []
         while pending:
             try:
-                return returns + list(super().launch(pending, initial_job_idx))
+                return returns + list(super().launch([o + tag for o in pending], initial_job_idx))
             except TerminatedWorkerError:
-                suspects = interrupted_jobs(sweep_dir, since=started)
+                suspects = interrupted_jobs(sweep_dir, launch=launch)
                 if not suspects:
                     raise
                 log.error("a worker process died; running the %d job(s) it interrupted one at a time "
                           "to find the one that kills its worker", len(suspects))
                 for overrides in suspects:
                     try:
-                        returns += super().launch([overrides], initial_job_idx)
+                        returns += super().launch([overrides + tag], initial_job_idx)
                     except TerminatedWorkerError:
-                        fail_dead_jobs(sweep_dir, since=started)
-                finished = finished_overrides(sweep_dir, since=started)
+                        fail_dead_jobs(sweep_dir, launch=launch)
+                finished = finished_overrides(sweep_dir, launch=launch)
                 pending = [o for o in pending if tuple(o) not in finished and o not in suspects]
         return returns
 
 
-def interrupted_jobs(sweep_dir: Path, since: str) -> list[list[str]]:
-    """The overrides of jobs started at or after ``since`` whose process is gone; their markers are removed."""
+def interrupted_jobs(sweep_dir: Path, launch: str) -> list[list[str]]:
+    """The overrides of ``launch``'s jobs whose process is gone; their markers are removed."""
     jobs = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or marker_alive(record):
+        if record is None or record.get("launch") != launch or marker_alive(record):
             continue
         jobs.append(list(record.get("overrides", [])))
         marker.unlink(missing_ok=True)
     return jobs
 
 
-def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
-    """Turn each ``running.json`` started at or after ``since`` whose process is gone into a ``failed`` record.
+def fail_dead_jobs(sweep_dir: Path, launch: str) -> list[Path]:
+    """Turn each ``running.json`` of ``launch`` whose process is gone into a ``failed`` record.
 
     Returns:
         The job folders that got a failed record.
@@ -106,7 +111,7 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
     failed = []
     for marker in sorted(sweep_dir.rglob(RUNNING_NAME)):
         record = read_record(marker)
-        if record is None or (record.get("started_at") or "") < since or marker_alive(record):
+        if record is None or record.get("launch") != launch or marker_alive(record):
             continue
         pid = record.pop("pid", None)
         record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
@@ -117,12 +122,12 @@ def fail_dead_jobs(sweep_dir: Path, since: str) -> list[Path]:
     return failed
 
 
-def finished_overrides(sweep_dir: Path, since: str) -> set[tuple[str, ...]]:
-    """The overrides of jobs whose record was written at or after ``since`` (ISO 8601, UTC)."""
+def finished_overrides(sweep_dir: Path, launch: str) -> set[tuple[str, ...]]:
+    """The overrides of ``launch``'s jobs that wrote a record."""
     done = set()
     for path in sweep_dir.rglob(RECORD_NAME):
         record = read_record(path)
-        if record and (record.get("finished_at") or "") >= since:
+        if record and record.get("launch") == launch:
             done.add(tuple(record.get("overrides", [])))
     return done
 
