@@ -33,6 +33,7 @@ COST_QUANTITIES = {
     "feature_time_s": "feature time (s)",
     "latency_ms_per_sample": "latency (ms/sample)",
     "train_flops": "train FLOPs",
+    "train_examples_per_s": "train throughput (examples/s)",
     "n_params": "params",
     "peak_rss_mb": "peak RSS (MB)",
     "baseline_rss_mb": "baseline RSS (MB)",

@@ -124,6 +124,9 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
     for record, path in zip(records, paths, strict=True):
         setting = comparable_config(record.get("config"))
         record = {k: v for k, v in record.items() if k != "config"}
+        throughput = train_throughput(record)
+        if throughput is not None:
+            record["cost"] = {**record["cost"], "train_examples_per_s": throughput}
         # Added already flat: json_normalize would split a dotted key's dict again.
         record.update({COLUMN_PREFIX + key: value for key, value in setting.items()})
         overrides = record.get("overrides")
@@ -141,6 +144,24 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
             runs[column] = pd.NA
     rest = sorted(c for c in runs.columns if c not in KEY_COLUMNS)
     return runs[list(KEY_COLUMNS) + rest]
+
+
+def train_throughput(record: dict) -> float | None:
+    """Training examples processed per second of fit time, for a model trained in epochs.
+
+    ``sum(epochs over tuning.trials) * train_size / cost.fit_time_s`` (examples/s):
+    the fit time also holds the validation passes and the search's bookkeeping, so
+    this is a lower bound on the pure training speed. ``None`` when the record has no
+    epochs (pipelines), no positive fit time, or no train size.
+    """
+    trials = (record.get("tuning") or {}).get("trials") if isinstance(record.get("tuning"), dict) else None
+    cost = record.get("cost") if isinstance(record.get("cost"), dict) else {}
+    epochs = sum(t["epochs"] for t in trials or [] if isinstance(t, dict)
+                 and isinstance(t.get("epochs"), (int, float)) and not isinstance(t.get("epochs"), bool))
+    fit, n = cost.get("fit_time_s"), record.get("train_size")
+    if not epochs or not isinstance(fit, (int, float)) or not fit > 0 or not isinstance(n, int) or n <= 0:
+        return None
+    return epochs * n / fit
 
 
 def deduplicate(runs: pd.DataFrame) -> tuple[pd.DataFrame, tuple[Path, ...]]:

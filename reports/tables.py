@@ -30,8 +30,12 @@ SIDE_HEADER = "approach (method)"
 RATIO_LABEL = "e2e/pipeline"
 #: From this many columns on, a LaTeX table no longer fits one column of an article.
 WIDE_TABLE_COLUMNS = 6
-#: Shown only where recorded (the runner adds it next to peak_rss_mb).
-OPTIONAL_QUANTITIES = ("baseline_rss_mb",)
+#: Shown only where some run has them: the runner adds baseline RSS next to peak RSS;
+#: throughput exists only for models trained in epochs.
+OPTIONAL_QUANTITIES = ("baseline_rss_mb", "train_examples_per_s")
+THROUGHPUT_NOTE = ("train throughput is training examples processed per second of fit time: epochs × train "
+                   "size, summed over the tuned configurations, divided by the fit time (validation passes "
+                   "included)")
 FIT_TIME_NOTE = ("fit time is the wall time of the whole fit: the hyperparameter search (every configuration "
                  "of the tuning budget trained and scored on the validation split) and, for e2e models, "
                  "the per-epoch validation passes")
@@ -220,6 +224,8 @@ def cost_table(costs: pd.DataFrame, ratios: pd.DataFrame, panel: pd.Series) -> T
     notes = [ci_note(costs.loc[costs["quantity"] == "fit_time_s", "n_seeds"]), FIT_TIME_NOTE]
     if no_features:
         notes.append(FEATURE_TIME_NOTE)
+    if "train_examples_per_s" in quantities:
+        notes.append(THROUGHPUT_NOTE)
     notes.append(RSS_NOTE + (f" ({BASELINE_NOTE})" if "baseline_rss_mb" in quantities else ""))
     notes.append("e2e/pipeline rows give the ratio of mean fit time and of mean latency (above 1: e2e costs more)")
     caption = f"{panel['label']}: training and inference cost by training-set size; {'; '.join(notes)}."

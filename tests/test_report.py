@@ -523,6 +523,29 @@ def test_cost_table_headers_feature_stage_and_rss_notes(built, tmp_path):
     assert "baseline RSS, the process's resident memory when the job started" in markdown
 
 
+def test_train_throughput_comes_from_the_recorded_epochs_and_fit_time(tmp_path):
+    from reports.collect import train_throughput
+
+    e2e = make_record("image", "e2e", 1000, 0, fit_time_s=50.0, metrics={"accuracy": 0.8})
+    e2e["tuning"] = {"budget": 2, "trials": [{"params": {}, "val_score": 0.8, "epochs": 6},
+                                             {"params": {}, "val_score": 0.7, "epochs": 4}]}
+    assert train_throughput(e2e) == pytest.approx(10 * 1000 / 50.0)
+    pipeline = make_record("image", "pipeline", 1000, 0, metrics={"accuracy": 0.8})
+    pipeline["tuning"] = {"budget": 2, "trials": [{"params": {}, "val_score": 0.8}]}
+    assert train_throughput(pipeline) is None
+    assert train_throughput(e2e | {"cost": {"fit_time_s": 0.0}}) is None
+
+    write_record(tmp_path / "e2e", e2e)
+    write_record(tmp_path / "pipeline", pipeline)
+    build_report([tmp_path], tmp_path / "out")
+    markdown = (tmp_path / "out" / "tables" / "cost_image.md").read_text()
+    header = [c.strip() for c in markdown.splitlines()[0].split("|")[1:-1]]
+    rows = {r[1]: r for r in ([c.strip() for c in line.split("|")[1:-1]] for line in markdown.splitlines()[2:4])}
+    column = header.index("train throughput (examples/s)")
+    assert rows["e2e (cnn)"][column] == "200" and rows["pipeline (hog_svm)"][column] == "—"
+    assert "training examples processed per second of fit time" in markdown
+
+
 def test_an_ok_record_without_its_metric_is_named_and_left_out(tmp_path):
     from reports.analyse import ok_runs
     from reports.errors import ReportWarning
