@@ -20,7 +20,8 @@ CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 def main() -> None:
     """The ``e2ebench`` console script: check the output folder, then run Hydra."""
-    problem = _unsweepable_key(sys.argv[1:]) or _unwritable_output(sys.argv[1:])
+    args = sys.argv[1:]
+    problem = _unsweepable_key(args) or _bad_parallel_jobs(args) or _unwritable_output(args)
     if problem:
         print(f"e2ebench: error: {problem}", file=sys.stderr)
         sys.exit(2)
@@ -54,6 +55,21 @@ def _unwritable_output(args: list[str]) -> str | None:
             return f"cannot create the output folder {folder}: {exc.strerror or exc}"
         if not os.access(folder, os.W_OK | os.X_OK):
             return f"cannot write into the output folder {folder}: permission denied"
+    return None
+
+
+def _bad_parallel_jobs(args: list[str]) -> str | None:
+    """Why ``hydra.launcher.n_jobs`` on the command line is unusable, if it is (joblib raises deep inside)."""
+    for arg in args:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") != "hydra.launcher.n_jobs":
+            continue
+        try:
+            n_jobs = int(value)
+        except ValueError:
+            return f"{arg}: must be an integer: the jobs run at once (-1: one per core)"
+        if n_jobs == 0:
+            return f"{arg}: must be at least 1 (or -1: one job per core)"
     return None
 
 
@@ -101,6 +117,10 @@ def _hydra_main(cfg: DictConfig) -> None:
         task_choice=hc.runtime.choices.get("task"),
     )
     exc = record.get("exception")
+    if record.get("status") == "running" and not multirun:
+        print(f"e2ebench: error: not started: process {record.get('pid')} is already running this job in "
+              f"{out_dir}; wait for it or kill it, then run again", file=sys.stderr)
+        sys.exit(1)
     if exc is None or multirun:
         return
     # A single run ends with a one-line message; the traceback is in the job log.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,17 +11,22 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from benchmarks.record import BLOCKED_NAME, RUNNING_NAME, iter_records, launch_id, new_launch, read_record
+from benchmarks.launches import LAUNCH_ENV, discard_ledger, launch_id, new_launch, read_ledger
+from benchmarks.record import RUNNING_NAME, find_ok_record, iter_records, read_record
 
 log = logging.getLogger("benchmarks.sweep")
 
 
 class SweepSummary(Callback):
-    """After a multirun: count ok/failed records and name each failed configuration.
+    """After a multirun: count this launch's ok/failed jobs and name each failed configuration.
 
-    Re-launching the same command re-runs only the failed and missing jobs,
-    because jobs with an ``ok`` record are skipped. The process exits with
-    status 1 when any job failed, so scripts notice.
+    What each job of the launch became is read from the launch's ledger
+    (:mod:`benchmarks.launches`), not inferred from the records, which other
+    launches writing into the same folder may add or overwrite. Re-launching the
+    same command re-runs only the failed and missing jobs, because jobs with an
+    ``ok`` record are skipped. The process exits with status 1 when any job
+    failed, or was left to another process that did not finish it, so scripts
+    notice.
     """
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
@@ -29,46 +35,44 @@ class SweepSummary(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         root = Path(config.hydra.sweep.dir)
         launch = launch_id()
-        records = [record for _, record in iter_records(root)]
-        # This launch's jobs: the folder may also hold other launches' jobs, some still running.
-        ran = [r for r in records if r.get("launch") == launch]
-        failed = [r for r in ran if r.get("status") != "ok"]
-        unfinished, elsewhere = _markers(root, launch)
-        failed += unfinished
-        n_ok = sum(r.get("status") == "ok" for r in records)
-        n_other = sum(r.get("status") == "ok" and r.get("launch") != launch for r in records)
-        log.info("sweep %s: %d jobs ran now, %d failed; the folder holds %d ok records, %d of them from "
-                 "other launches (those jobs were skipped)", root, len(ran) + len(unfinished), len(failed),
-                 n_ok, n_other)
-        for blocked in elsewhere:
-            log.error("still running in process %s of another launch, not started again: %s",
-                      blocked.get("pid"), " ".join(blocked.get("overrides") or []))
-        if not failed and not elsewhere:
+        entries = read_ledger(root, launch)
+        entries += _unrecorded(root, launch, {tuple(e.get("overrides") or []) for e in entries})
+        ran = [e for e in entries if e["outcome"] in ("ok", "failed")]
+        failed = [e for e in ran if e["outcome"] == "failed"]
+        skipped = sum(e["outcome"] == "skipped" for e in entries)
+        blocked = [e for e in entries if e["outcome"] == "blocked"]
+        # Left to a process that was already running it: fine if it has finished ok by now.
+        unfinished = [e for e in blocked if find_ok_record(root, e.get("config_hash") or "") is None]
+        n_ok = sum(r.get("status") == "ok" for _, r in iter_records(root))
+        log.info("sweep %s: %d jobs ran now, %d failed; %d skipped (an ok record existed); %d run by another "
+                 "process at the same time; the folder holds %d ok records", root, len(ran), len(failed),
+                 skipped, len(blocked), n_ok)
+        discard_ledger(root, launch)
+        os.environ.pop(LAUNCH_ENV, None)  # a later single run in this process belongs to no launch
+        for entry in unfinished:
+            log.error("still running in process %s, not started again: %s", entry.get("pid"),
+                      " ".join(entry.get("overrides") or []))
+        if not failed and not unfinished:
             return
-        for record in failed:
-            error = (record.get("error") or "?").splitlines()[0]
-            log.error("failed: %s -> %s", " ".join(record.get("overrides") or []), error)
+        for entry in failed:
+            log.error("failed: %s -> %s", " ".join(entry.get("overrides") or []), entry.get("error") or "?")
         log.error("re-run the same command to retry only these: finished jobs are skipped")
         sys.exit(1)
 
 
-def _markers(root: Path, launch: str | None) -> tuple[list[dict], list[dict]]:
-    """This launch's leftovers under ``root``: (its jobs that wrote no record, as failed
-    records; its jobs not started because another launch's process still runs them).
+def _unrecorded(root: Path, launch: str | None, noted: set[tuple]) -> list[dict]:
+    """This launch's jobs that left a ``running.json`` marker and no ledger line, as failed entries.
 
-    Markers of other launches are theirs to report: launches may run at once into
-    one sweep folder (two terminals, say), each with its own jobs.
+    All of the launch's jobs have ended when its summary runs, so such a marker
+    means the job could write neither its record nor its ledger line (disk full).
     """
-    unfinished = []
+    entries = []
     for path in sorted(root.rglob(RUNNING_NAME)):
         marker = read_record(path)
-        if marker is not None and marker.get("launch") == launch:
-            unfinished.append(marker | {"status": "failed", "error": f"no run record was written (disk full? "
-                                                                      f"see {path.parent / 'app.log'})"})
-    elsewhere = []
-    for path in sorted(root.rglob(BLOCKED_NAME)):
-        blocked = read_record(path)
-        if blocked is not None and blocked.get("launch") == launch:
-            elsewhere.append(blocked)
-            path.unlink(missing_ok=True)  # reported; a later launch decides afresh
-    return unfinished, elsewhere
+        if marker is None or marker.get("launch") != launch or launch is None:
+            continue
+        overrides = marker.get("overrides") if isinstance(marker.get("overrides"), list) else []
+        if tuple(overrides) not in noted:
+            entries.append({"outcome": "failed", "overrides": overrides,
+                            "error": f"no run record was written (disk full? see {path.parent / 'app.log'})"})
+    return entries

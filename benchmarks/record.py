@@ -17,7 +17,6 @@ import os
 import platform
 import subprocess
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,22 +26,6 @@ SCHEMA = 1
 RECORD_NAME = "result.json"
 #: written when a job starts (with its ``pid`` and ``host``) and removed once its record is written
 RUNNING_NAME = "running.json"
-#: written by a job not started because another launch's process still runs it; read by the sweep summary
-BLOCKED_NAME = "blocked.json"
-#: names the ``e2ebench`` command invocation that started a job (its launcher workers inherit it),
-#: so that launches running at once into one sweep folder tell their jobs apart
-LAUNCH_ENV = "E2EBENCH_LAUNCH"
-
-
-def new_launch() -> str:
-    """Give this process (and the launcher workers it starts) a fresh launch id; return it."""
-    os.environ[LAUNCH_ENV] = uuid.uuid4().hex
-    return os.environ[LAUNCH_ENV]
-
-
-def launch_id() -> str | None:
-    """The launch id of the ``e2ebench`` command this process works for (``None`` outside one)."""
-    return os.environ.get(LAUNCH_ENV)
 
 # Keys that say where or how results are written, not what is computed: two
 # jobs differing only in these compute the same thing, so they share a hash.
@@ -151,7 +134,8 @@ def read_record(path: str | Path) -> dict[str, Any] | None:
         with open(path) as fh:
             record = json.load(fh)
     except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable run record %s: %s", path, exc)
+        log.warning("ignoring unreadable %s %s: %s", "run record" if Path(path).name == RECORD_NAME
+                    else "job marker", path, exc)
         return None
     return record if isinstance(record, dict) else None
 
@@ -199,11 +183,12 @@ def marker_alive(marker: dict[str, Any]) -> bool:
     pid, host = marker.get("pid"), marker.get("host")
     if host is not None and host != platform.node():
         return False
-    if isinstance(pid, bool) or not isinstance(pid, int):
+    # pid 0 and negative pids name process groups: a hand-edited marker must not block a job forever
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:  # exists, owned by someone else
         return True

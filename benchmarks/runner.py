@@ -9,6 +9,8 @@ through :class:`benchmarks.tasks.Task` and the estimator protocol
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import platform
@@ -17,16 +19,17 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
 from benchmarks.record import (
-    BLOCKED_NAME, RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, launch_id, marker_alive,
-    read_record, tracker_payload, utc_now, write_record,
+    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
+    utc_now, write_record,
 )
+from benchmarks.launches import launch_id, note
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
 
@@ -69,41 +72,16 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     """
     out_dir = Path(out_dir)
     cfg_hash = config_hash(cfg)
-    done = find_ok_record(sweep_root, cfg_hash)
-    if done is not None:
-        log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
-        return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
-    marker = read_record(out_dir / RUNNING_NAME) if (out_dir / RUNNING_NAME).is_file() else None
-    if marker and marker.get("pid") != os.getpid() and marker_alive(marker):
-        # A worker of a killed launch (joblib's workers outlive their parent) still runs this job:
-        # a second copy would share its folder and checkpoints and halve both jobs' speed.
-        log.error("not started: this job is still running in process %s (since %s), started by another "
-                  "launch; wait for it or kill it, then launch again", marker.get("pid"), marker.get("started_at"))
-        write_record({"launch": launch_id(), "pid": marker.get("pid"), "overrides": list(overrides)},
-                     out_dir, BLOCKED_NAME)
-        return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
+    record = _new_record(cfg, cfg_hash, overrides, task_choice)
+    not_run = _claim(out_dir, Path(sweep_root), record)
+    if not_run is not None:
+        return not_run
 
     _reset_peak_rss()
     baseline_rss = _rss_mb("VmRSS:")
-    record: dict[str, Any] = {
-        "schema": SCHEMA,
-        "task": task_choice, "dataset": None,
-        "approach": OmegaConf.select(cfg, "approach.name"), "method": OmegaConf.select(cfg, "method.name"),
-        "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
-        "primary_metric": None, "higher_is_better": None,
-        "status": "failed", "error": None,
-        "metrics": {}, "val_metrics": {}, "cost": {}, "hyperparameters": {},
-        "config": OmegaConf.to_container(cfg, resolve=False),
-        "overrides": list(overrides), "config_hash": cfg_hash,
-        "env": {}, "launch": launch_id(), "started_at": utc_now(), "finished_at": None,
-    }
     logger = None
     exception: BaseException | None = None
     try:
-        # Marks the job as running in this process: if the process dies (killed
-        # by the OS for memory, say), the joblib launcher turns it into a failed record.
-        write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
-        (out_dir / BLOCKED_NAME).unlink(missing_ok=True)
         record["config"] = OmegaConf.to_container(cfg, resolve=True)
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}
@@ -129,12 +107,15 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     record["cost"]["peak_rss_mb"] = _rss_mb("VmHWM:")
     record["cost"]["baseline_rss_mb"] = baseline_rss
     record["finished_at"] = utc_now()
+    error = None if exception is None else f"{type(exception).__name__}: {exception}".splitlines()[0]
     try:
         write_record(record, out_dir)
         (out_dir / RUNNING_NAME).unlink(missing_ok=True)
     except OSError as exc:  # disk full, folder gone: say so, keep the sweep going
         log.error("could not write the run record in %s: %s", out_dir, exc)
         exception = exception or exc
+        error = f"no run record was written ({exc}); see {out_dir / 'app.log'}"
+    note(sweep_root, "ok" if exception is None else "failed", overrides, config_hash=cfg_hash, error=error)
     if logger is not None:
         _log_to_tracker(logger, record)
     if exception is not None:
@@ -142,6 +123,79 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     else:
         log.info("run record: %s", out_dir / "result.json")
     return record
+
+
+def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str, Any] | None:
+    """Mark the job as running in this process, unless it is running or done already.
+
+    Check and mark happen under a lock on the job folder, so that of two launches
+    reaching the same job at once exactly one runs it.
+
+    Returns:
+        ``None`` when this process now owns the job (its ``running.json`` is
+        written); otherwise what the runner returns instead of running it: the
+        existing ``ok`` record's path, or the process already running the job.
+    """
+    cfg_hash, overrides = record["config_hash"], record["overrides"]
+    with _job_lock(out_dir):
+        # The marker before the record: a job writes its record before removing its
+        # marker, so this order never misses a job that finishes meanwhile.
+        marker = read_record(out_dir / RUNNING_NAME) if (out_dir / RUNNING_NAME).is_file() else None
+        if marker and marker.get("pid") != os.getpid() and marker_alive(marker):
+            # A second copy would share the folder and checkpoints and halve both jobs' speed.
+            whose = ("this launch (the sweep lists the job twice)" if marker.get("launch") == launch_id()
+                     else "another launch")
+            log.error("not started: this job is already running in process %s (since %s) of %s; wait for it "
+                      "or kill it, then launch again", marker.get("pid"), marker.get("started_at"), whose)
+            note(sweep_root, "blocked", overrides, config_hash=cfg_hash, pid=marker.get("pid"))
+            return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
+        done = find_ok_record(sweep_root, cfg_hash)
+        if done is not None:
+            log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
+            note(sweep_root, "skipped", overrides, config_hash=cfg_hash)
+            return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
+        try:
+            # If the process dies (killed by the OS for memory, say), the joblib
+            # launcher turns this marker into a failed record.
+            write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
+        except OSError as exc:  # disk full: the record write will fail too, and say so
+            log.error("could not mark the job as running in %s: %s", out_dir, exc)
+    return None
+
+
+def _new_record(cfg: DictConfig, cfg_hash: str, overrides: Sequence[str], task_choice: str | None) -> dict[str, Any]:
+    """A ``failed`` record of the job as it starts; fields are filled in as it runs."""
+    return {
+        "schema": SCHEMA,
+        "task": task_choice, "dataset": None,
+        "approach": OmegaConf.select(cfg, "approach.name"), "method": OmegaConf.select(cfg, "method.name"),
+        "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
+        "primary_metric": None, "higher_is_better": None,
+        "status": "failed", "error": None,
+        "metrics": {}, "val_metrics": {}, "cost": {}, "hyperparameters": {},
+        "config": OmegaConf.to_container(cfg, resolve=False),
+        "overrides": list(overrides), "config_hash": cfg_hash,
+        "env": {}, "launch": launch_id(), "started_at": utc_now(), "finished_at": None,
+    }
+
+
+@contextlib.contextmanager
+def _job_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the job folder, so that two launches can't both claim the job.
+
+    Best effort: where the file system has no ``flock`` (some network mounts), it
+    goes on without the lock.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _validate(cfg: DictConfig) -> None:

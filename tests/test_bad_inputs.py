@@ -38,6 +38,9 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 31 | `threads=100000` (more than the cores) | `threads=100000 exceeds the 2 core(s) this job may use; use at most 2` |
 | 32 | `trainer.max_epochs=0`, `-1` or `abc` | `trainer.max_epochs=0 must be a positive integer` |
 | 33 | `trainer.devices=4` (multi-process DDP) | `trainer.devices=4: each job trains on one device in one process ...` |
+| 34 | a single run of a job that another process is running | `not started: process P is already running this job in DIR; wait for it or kill it ...`, exit 1 (tests/test_resume.py) |
+| 35 | a `running.json` with pid 0, a negative or a huge pid | ignored: the job runs (it blocked it for good, or crashed the sweep) (tests/test_resume.py) |
+| 36 | `hydra.launcher.n_jobs=0` or `abc` | `hydra.launcher.n_jobs=0: must be at least 1 (or -1: one job per core)`, exit 2 |
 """
 
 from __future__ import annotations
@@ -136,3 +139,12 @@ def test_sweeping_a_key_left_out_of_job_folders_is_refused(app, tmp_path, capsys
     err = capsys.readouterr().err
     assert "threads=1,2: sweeping threads is not supported" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "sweep").exists()
+
+
+@pytest.mark.parametrize("value", ["0", "abc"])
+def test_zero_or_non_integer_parallel_jobs_is_refused(app, tmp_path, capsys, value):
+    code = app("-m", "hydra/launcher=joblib", f"hydra.launcher.n_jobs={value}",
+               f"hydra.sweep.dir={tmp_path / 'sweep'}", *FAST)
+    err = capsys.readouterr().err
+    assert code == 2 and f"hydra.launcher.n_jobs={value}: must be" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "sweep").exists()

@@ -123,7 +123,7 @@ def test_a_job_still_running_from_a_killed_launch_is_not_started_twice(app, tmp_
     finally:
         orphan.kill()
     assert not path.exists(), "the job was not run a second time"
-    assert f"still running in process {orphan.pid} of another launch" in _output(capsys)
+    assert f"still running in process {orphan.pid}, not started again" in _output(capsys)
     # Once that process is gone, the job runs.
     orphan.wait()
     assert _pipeline_sweep(app, sweep) == 0 and json.loads(path.read_text())["status"] == "ok"
@@ -144,6 +144,74 @@ def test_a_launch_running_at_once_into_the_same_folder_is_not_counted_as_failed(
         other.kill()
     output = _output(capsys)
     assert "1 jobs ran now, 0 failed" in output and "no run record was written" not in output
+    assert not (sweep / ".launches").exists(), "the summary deletes its ledger"
+
+
+def _claim_and_wait(job_dir: Path, root: Path, queue, barrier) -> None:
+    from benchmarks import runner
+
+    record = {"config_hash": "h", "overrides": ["seed=0"], "status": "failed"}
+    queue.put(runner._claim(job_dir, root, record) is None)
+    barrier.wait(timeout=60)  # stay alive until the other has decided: a live marker blocks
+
+
+def test_of_two_processes_reaching_one_job_at_once_exactly_one_claims_it(tmp_path, monkeypatch):
+    import multiprocessing
+
+    from benchmarks import runner
+
+    # A slow resume check (a sweep folder of thousands of records) holds both in the window
+    # between "nobody runs this job" and "now I do".
+    monkeypatch.setattr(runner, "find_ok_record", lambda root, cfg_hash: time.sleep(0.5))
+    ctx = multiprocessing.get_context("fork")
+    queue, barrier = ctx.Queue(), ctx.Barrier(2)
+    procs = [ctx.Process(target=_claim_and_wait, args=(tmp_path / "job", tmp_path, queue, barrier))
+             for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    claimed = sorted(queue.get(timeout=60) for _ in procs)
+    for proc in procs:
+        proc.join(timeout=60)
+    assert claimed == [False, True]
+
+
+def test_two_launches_of_the_same_sweep_at_once_run_each_job_once(tmp_path):
+    sweep = tmp_path / "sweep"
+    cmd = [sys.executable, "-m", "benchmarks", "-m", "approach=pipeline", "train_size=100",
+           "seed=range(0,6)", "task.val_size=1000", "tuning.budget=1", f"hydra.sweep.dir={sweep}"]
+    first, second = (subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                     for _ in range(2))
+    outputs = [proc.communicate(timeout=600)[0] for proc in (first, second)]
+    started = {log.parent.name: log.read_text().count("training examples") for log in sweep.rglob("app.log")}
+    assert len(started) == 6 and set(started.values()) == {1}, started
+    ran = sum(int(out.split(" jobs ran now")[0].rsplit(": ", 1)[1]) for out in outputs)
+    assert ran == 6 and "failed: " not in "".join(outputs)
+    # A launch that left a job to the other may end first: it then says so, and exits 1.
+    for proc, out in zip((first, second), outputs, strict=True):
+        assert proc.returncode == 0 or "still running in process" in out
+
+
+def test_a_single_run_already_running_elsewhere_is_refused_in_one_line(tmp_path):
+    import platform
+
+    run_dir = tmp_path / "run"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        write_record({"pid": other.pid, "host": platform.node()}, run_dir, "running.json")
+        proc = subprocess.run([sys.executable, "-m", "benchmarks", "approach=pipeline", "train_size=100",
+                               *FAST, f"hydra.run.dir={run_dir}"], capture_output=True, text=True, timeout=300)
+    finally:
+        other.kill()
+    assert proc.returncode == 1
+    assert f"e2ebench: error: not started: process {other.pid} is already running this job" in proc.stderr
+    assert not (run_dir / "result.json").exists()
+
+
+@pytest.mark.parametrize("pid", [0, -1, 2**80, "12", True])
+def test_a_marker_with_an_impossible_pid_blocks_nothing(pid):
+    from benchmarks.record import marker_alive
+
+    assert marker_alive({"pid": pid}) is False
 
 
 def test_a_record_that_cannot_be_written_fails_the_sweep(app, tmp_path, capsys):

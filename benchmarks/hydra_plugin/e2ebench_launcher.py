@@ -16,6 +16,7 @@ in Hydra's ConfigStore under that name, in place of the plugin's own.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,8 @@ from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from benchmarks.record import (
-    LAUNCH_ENV, RECORD_NAME, RUNNING_NAME, launch_id, marker_alive, new_launch, read_record, utc_now, write_record,
-)
+from benchmarks.launches import LAUNCH_ENV, launch_id, new_launch, note
+from benchmarks.record import RECORD_NAME, RUNNING_NAME, marker_alive, read_record, utc_now, write_record
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +66,22 @@ class JoblibLauncher(_HydraJoblibLauncher):
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
         sweep_dir = Path(str(self.config.hydra.sweep.dir))
         launch = launch_id() or new_launch()
-        # loky reuses workers across launches in one process, so they may hold an
-        # earlier launch's id in their environment: Hydra sets this one in each job.
-        tag = [f"++hydra.job.env_set.{LAUNCH_ENV}={launch}"]
+        # loky reuses workers across launches in one process, so a worker may hold an
+        # earlier launch's id in its environment: each job sets this one.
+        task_function = self.task_function
+        self.task_function = _InLaunch(task_function, launch)
+        try:
+            return self._launch(job_overrides, initial_job_idx, sweep_dir, launch)
+        finally:
+            self.task_function = task_function
+
+    def _launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int, sweep_dir: Path,
+                launch: str) -> Sequence[JobReturn]:
         pending = [list(o) for o in job_overrides]
         returns: list[JobReturn] = []
         while pending:
             try:
-                return returns + list(super().launch([o + tag for o in pending], initial_job_idx))
+                return returns + list(super().launch(pending, initial_job_idx))
             except TerminatedWorkerError:
                 suspects = interrupted_jobs(sweep_dir, launch=launch)
                 if not suspects:
@@ -82,12 +90,23 @@ class JoblibLauncher(_HydraJoblibLauncher):
                           "to find the one that kills its worker", len(suspects))
                 for overrides in suspects:
                     try:
-                        returns += super().launch([overrides + tag], initial_job_idx)
+                        returns += super().launch([overrides], initial_job_idx)
                     except TerminatedWorkerError:
                         fail_dead_jobs(sweep_dir, launch=launch)
                 finished = finished_overrides(sweep_dir, launch=launch)
                 pending = [o for o in pending if tuple(o) not in finished and o not in suspects]
         return returns
+
+
+class _InLaunch:
+    """The task function, run with ``E2EBENCH_LAUNCH`` set to its launch (picklable for loky)."""
+
+    def __init__(self, task_function, launch: str) -> None:
+        self.task_function, self.launch = task_function, launch
+
+    def __call__(self, cfg):
+        os.environ[LAUNCH_ENV] = self.launch
+        return self.task_function(cfg)
 
 
 def interrupted_jobs(sweep_dir: Path, launch: str) -> list[list[str]]:
@@ -117,6 +136,8 @@ def fail_dead_jobs(sweep_dir: Path, launch: str) -> list[Path]:
         record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
         write_record(record, marker.parent)
         marker.unlink(missing_ok=True)
+        note(sweep_dir, "failed", record.get("overrides", []), config_hash=record.get("config_hash"),
+             error=record["error"])
         log.error("job %s: %s", " ".join(record.get("overrides", [])), record["error"])
         failed.append(marker.parent)
     return failed
