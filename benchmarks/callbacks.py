@@ -12,7 +12,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from benchmarks.launches import LAUNCH_ENV, discard_ledger, launch_id, new_launch, read_ledger
-from benchmarks.record import RUNNING_NAME, find_ok_record, iter_records, read_record
+from benchmarks.record import RECORD_NAME, RUNNING_NAME, find_ok_record, iter_records, read_record
 
 log = logging.getLogger("benchmarks.sweep")
 
@@ -33,10 +33,16 @@ class SweepSummary(Callback):
         new_launch()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        root = Path(config.hydra.sweep.dir)
+        try:
+            self._summarise(Path(config.hydra.sweep.dir))
+        except Exception:  # noqa: BLE001 - Hydra would turn it into a warning and exit 0
+            log.exception("could not summarise the sweep; check its records")
+            sys.exit(1)
+
+    def _summarise(self, root: Path) -> None:
         launch = launch_id()
         entries = read_ledger(root, launch)
-        entries += _unrecorded(root, launch, {tuple(e.get("overrides") or []) for e in entries})
+        entries += _unrecorded(root, launch, {tuple(e["overrides"]) for e in entries})
         ran = [e for e in entries if e["outcome"] in ("ok", "failed")]
         failed = [e for e in ran if e["outcome"] == "failed"]
         skipped = sum(e["outcome"] == "skipped" for e in entries)
@@ -44,8 +50,8 @@ class SweepSummary(Callback):
         # Left to a process that was already running it: fine if it has finished ok by now.
         unfinished = [e for e in blocked if find_ok_record(root, e.get("config_hash") or "") is None]
         n_ok = sum(r.get("status") == "ok" for _, r in iter_records(root))
-        log.info("sweep %s: %d jobs ran now, %d failed; %d skipped (an ok record existed); %d run by another "
-                 "process at the same time; the folder holds %d ok records", root, len(ran), len(failed),
+        log.info("sweep %s: %d jobs ran now, %d failed; %d skipped (an ok record existed); %d left to a "
+                 "process already running them; the folder holds %d ok records", root, len(ran), len(failed),
                  skipped, len(blocked), n_ok)
         discard_ledger(root, launch)
         os.environ.pop(LAUNCH_ENV, None)  # a later single run in this process belongs to no launch
@@ -61,18 +67,29 @@ class SweepSummary(Callback):
 
 
 def _unrecorded(root: Path, launch: str | None, noted: set[tuple]) -> list[dict]:
-    """This launch's jobs that left a ``running.json`` marker and no ledger line, as failed entries.
+    """This launch's jobs missing from its ledger (it could not be written), from their files.
 
-    All of the launch's jobs have ended when its summary runs, so such a marker
-    means the job could write neither its record nor its ledger line (disk full).
+    A record of the launch gives the job's outcome. A ``running.json`` marker of the
+    launch left behind means the job wrote no record either (all of the launch's
+    jobs have ended when its summary runs): it counts as failed.
     """
+    if launch is None:
+        return []
     entries = []
-    for path in sorted(root.rglob(RUNNING_NAME)):
-        marker = read_record(path)
-        if marker is None or marker.get("launch") != launch or launch is None:
-            continue
-        overrides = marker.get("overrides") if isinstance(marker.get("overrides"), list) else []
-        if tuple(overrides) not in noted:
-            entries.append({"outcome": "failed", "overrides": overrides,
-                            "error": f"no run record was written (disk full? see {path.parent / 'app.log'})"})
+    for name in (RECORD_NAME, RUNNING_NAME):
+        for path in sorted(root.rglob(name)):
+            found = read_record(path)
+            overrides = found.get("overrides") if found is not None else None
+            if found is None or found.get("launch") != launch or not isinstance(overrides, list):
+                continue
+            overrides = [str(o) for o in overrides]
+            if tuple(overrides) in noted:
+                continue
+            noted.add(tuple(overrides))
+            if name == RECORD_NAME:
+                entries.append({"outcome": "ok" if found.get("status") == "ok" else "failed",
+                                "overrides": overrides, "error": str(found.get("error") or "?").splitlines()[0]})
+            else:
+                entries.append({"outcome": "failed", "overrides": overrides,
+                                "error": f"no run record was written (disk full? see {path.parent / 'app.log'})"})
     return entries

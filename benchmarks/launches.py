@@ -43,8 +43,9 @@ def note(sweep_root: str | Path, outcome: str, overrides: list[str], **details: 
     """Append what became of one job to the current launch's ledger (nothing outside a launch).
 
     One ``write`` of one line in append mode, so lines of jobs running at once do
-    not interleave. A ledger that can't be written (disk full) is skipped: the
-    record and the ``running.json`` marker still tell the summary.
+    not interleave; each starts with a newline, so a line torn by a crash does not
+    swallow the next. A ledger that can't be written (disk full) is skipped: the
+    summary falls back to the launch's records and ``running.json`` markers.
 
     Raises:
         ValueError: ``outcome`` is not one of ``OUTCOMES``.
@@ -54,7 +55,7 @@ def note(sweep_root: str | Path, outcome: str, overrides: list[str], **details: 
     launch = launch_id()
     if launch is None:
         return
-    line = json.dumps({"outcome": outcome, "overrides": list(overrides), **details}, default=str) + "\n"
+    line = "\n" + json.dumps({"outcome": outcome, "overrides": list(overrides), **details}, default=str)
     try:
         path = Path(sweep_root) / LEDGER_DIR / f"{launch}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,8 +81,9 @@ def read_ledger(sweep_root: str | Path, launch: str | None) -> list[dict[str, An
         try:
             entry = json.loads(line)
         except ValueError:
-            continue
-        if isinstance(entry, dict) and entry.get("outcome") in OUTCOMES:
+            continue  # blank, or torn by a crash
+        if (isinstance(entry, dict) and entry.get("outcome") in OUTCOMES and isinstance(entry.get("overrides"), list)
+                and all(isinstance(o, str) for o in entry["overrides"])):
             entries.append(entry)
     return entries
 
@@ -89,9 +91,9 @@ def read_ledger(sweep_root: str | Path, launch: str | None) -> list[dict[str, An
 def discard_ledger(sweep_root: str | Path, launch: str | None) -> None:
     """Delete ``launch``'s ledger once summarised, and the ledger folder when it is empty."""
     folder = Path(sweep_root) / LEDGER_DIR
-    (folder / f"{launch}.jsonl").unlink(missing_ok=True)
     try:
+        (folder / f"{launch}.jsonl").unlink(missing_ok=True)
         folder.rmdir()
     except OSError:
-        pass  # other launches' ledgers, or already gone
+        pass  # other launches' ledgers, already gone, or not a ledger: nothing to tidy
 

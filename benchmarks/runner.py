@@ -128,8 +128,10 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
 def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str, Any] | None:
     """Mark the job as running in this process, unless it is running or done already.
 
-    Check and mark happen under a lock on the job folder, so that of two launches
-    reaching the same job at once exactly one runs it.
+    Check and mark happen under a lock on the sweep folder, so that of two
+    launches reaching the same job at once exactly one runs it. "The same job" is
+    the same config hash, whatever its folder: ``seed=0`` spelled out or left to
+    its default names two folders for one configuration.
 
     Returns:
         ``None`` when this process now owns the job (its ``running.json`` is
@@ -137,16 +139,15 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
         existing ``ok`` record's path, or the process already running the job.
     """
     cfg_hash, overrides = record["config_hash"], record["overrides"]
-    with _job_lock(out_dir):
+    with _sweep_lock(sweep_root):
         # The marker before the record: a job writes its record before removing its
         # marker, so this order never misses a job that finishes meanwhile.
-        marker = read_record(out_dir / RUNNING_NAME) if (out_dir / RUNNING_NAME).is_file() else None
-        if marker and marker.get("pid") != os.getpid() and marker_alive(marker):
-            # A second copy would share the folder and checkpoints and halve both jobs' speed.
-            whose = ("this launch (the sweep lists the job twice)" if marker.get("launch") == launch_id()
-                     else "another launch")
-            log.error("not started: this job is already running in process %s (since %s) of %s; wait for it "
-                      "or kill it, then launch again", marker.get("pid"), marker.get("started_at"), whose)
+        marker = _running_elsewhere(sweep_root, cfg_hash)
+        if marker is not None:
+            # A second copy would halve both jobs' speed (and, in one folder, share its checkpoints).
+            mine = marker.get("launch") is not None and marker.get("launch") == launch_id()
+            log.info("not started: this job is already running in process %s (since %s)%s", marker.get("pid"),
+                     marker.get("started_at"), "; the sweep lists it twice" if mine else "")
             note(sweep_root, "blocked", overrides, config_hash=cfg_hash, pid=marker.get("pid"))
             return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
         done = find_ok_record(sweep_root, cfg_hash)
@@ -157,6 +158,7 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
         try:
             # If the process dies (killed by the OS for memory, say), the joblib
             # launcher turns this marker into a failed record.
+            out_dir.mkdir(parents=True, exist_ok=True)
             write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
         except OSError as exc:  # disk full: the record write will fail too, and say so
             log.error("could not mark the job as running in %s: %s", out_dir, exc)
@@ -179,15 +181,25 @@ def _new_record(cfg: DictConfig, cfg_hash: str, overrides: Sequence[str], task_c
     }
 
 
+def _running_elsewhere(sweep_root: Path, cfg_hash: str) -> dict[str, Any] | None:
+    """The ``running.json`` marker of another live process running this configuration, if any."""
+    for path in sweep_root.rglob(RUNNING_NAME):
+        marker = read_record(path)
+        if (marker is not None and marker.get("config_hash") == cfg_hash and marker.get("pid") != os.getpid()
+                and marker_alive(marker)):
+            return marker
+    return None
+
+
 @contextlib.contextmanager
-def _job_lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the job folder, so that two launches can't both claim the job.
+def _sweep_lock(sweep_root: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the sweep folder while a job is claimed (a fraction of a second).
 
     Best effort: where the file system has no ``flock`` (some network mounts), it
     goes on without the lock.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir, os.O_RDONLY)
+    sweep_root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(sweep_root, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

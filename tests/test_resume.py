@@ -113,12 +113,14 @@ def test_a_job_still_running_from_a_killed_launch_is_not_started_twice(app, tmp_
     sweep = tmp_path / "sweep"
     assert _pipeline_sweep(app, sweep) == 0
     [path] = sweep.rglob("result.json")
+    hash_ = json.loads(path.read_text())["config_hash"]
     path.unlink()
     # An orphaned worker of a killed joblib launch: alive, and marked as running this job.
     orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         write_record({"pid": orphan.pid, "host": platform.node(), "started_at": "2000-01-01T00:00:00+00:00",
-                      "overrides": ["train_size=100", "seed=0"]}, path.parent, "running.json")
+                      "overrides": ["train_size=100", "seed=0"], "config_hash": hash_},
+                     path.parent, "running.json")
         assert _pipeline_sweep(app, sweep) == 1
     finally:
         orphan.kill()
@@ -191,15 +193,49 @@ def test_two_launches_of_the_same_sweep_at_once_run_each_job_once(tmp_path):
         assert proc.returncode == 0 or "still running in process" in out
 
 
+def test_one_configuration_under_two_folder_names_runs_once(app, tmp_path, capsys):
+    import platform
+
+    sweep = tmp_path / "sweep"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        # Another launch runs this configuration with seed=0 left to its default: another folder name.
+        assert _pipeline_sweep(app, sweep) == 0
+        [path] = sweep.rglob("result.json")
+        record = json.loads(path.read_text())
+        path.unlink()
+        write_record(record | {"pid": other.pid, "host": platform.node(), "launch": "another"},
+                     sweep / "train_size=100", "running.json")
+        assert _pipeline_sweep(app, sweep) == 1
+    finally:
+        other.kill()
+    assert not path.exists(), "the job was not run a second time"
+    assert f"still running in process {other.pid}, not started again" in _output(capsys)
+
+
+def test_the_summary_falls_back_to_records_when_the_ledger_cannot_be_written(app, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / ".launches").write_text("")  # a file where the ledger folder goes
+    assert app("-m", f"hydra.sweep.dir={sweep}", "train_size=-5,100", "seed=0", *FAST) == 1
+    output = _output(capsys)
+    assert "2 jobs ran now, 1 failed" in output and "failed: train_size=-5 seed=0" in output
+
+
 def test_a_single_run_already_running_elsewhere_is_refused_in_one_line(tmp_path):
     import platform
 
     run_dir = tmp_path / "run"
+    cmd = [sys.executable, "-m", "benchmarks", "approach=pipeline", "train_size=100", *FAST,
+           f"hydra.run.dir={run_dir}"]
+    assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
+    record = json.loads((run_dir / "result.json").read_text())
+    (run_dir / "result.json").unlink()
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        write_record({"pid": other.pid, "host": platform.node()}, run_dir, "running.json")
-        proc = subprocess.run([sys.executable, "-m", "benchmarks", "approach=pipeline", "train_size=100",
-                               *FAST, f"hydra.run.dir={run_dir}"], capture_output=True, text=True, timeout=300)
+        # Another terminal runs the same single run: its marker names its process.
+        write_record(record | {"pid": other.pid, "host": platform.node()}, run_dir, "running.json")
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     finally:
         other.kill()
     assert proc.returncode == 1
