@@ -147,6 +147,7 @@ class PanelResult:
 #: Subsections of a panel: heading, then the tables and figure kinds it shows (in order).
 PANEL_LAYOUT = (
     ("Test {metric}", ("accuracy",), ("learning_curve",)),
+    ("Other test metrics", ("metrics",), ()),
     ("Data requirements", ("data", "fits"), ()),
     ("Cost", ("cost",), ("pareto", "cost", "train_flops")),
     ("Breakdowns", ("breakdown",), ("breakdown",)),

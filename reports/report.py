@@ -29,7 +29,7 @@ from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, 
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.tables import (
-    accuracy_table, breakdown_table, cost_table, fit_table, requirements_table, verdict_table,
+    accuracy_table, breakdown_table, cost_table, fit_table, other_metrics_table, requirements_table, verdict_table,
 )
 from reports.verdicts import WILCOXON_MIN_SEEDS
 from reports.wandb_source import wandb_records
@@ -239,6 +239,9 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     if analysis.pairs:
         tables["verdicts"] = verdict_table(analysis, panel)
     tables["accuracy"] = accuracy_table(panel_metrics, panel)
+    others = other_metrics_table(rows, panel)
+    if others is not None:
+        tables["metrics"] = others
     tables["data"] = requirements_table(analysis, panel)
     tables["fits"] = fit_table(analysis, panel)
     tables["cost"] = cost_table(panel_costs, select_panel(ratios, panel), panel)

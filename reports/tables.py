@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.analyse import COST_QUANTITIES, RATIO_QUANTITIES, sort_rows
+from reports.analyse import COST_QUANTITIES, RATIO_QUANTITIES, sort_rows, summarise
+from reports.breakdowns import METRIC_PREFIX, parse_breakdown
 from reports.formatting import (
     MISSING, format_estimate, format_ratio, latex_escape, latex_symbols, markdown_cell, method_label, size_label,
 )
@@ -174,6 +175,40 @@ def accuracy_table(summary: pd.DataFrame, panel: pd.Series) -> Table:
     caption = (f"{panel['label']}: test {metric} ({direction} is better) by training-set size; "
                f"{ci_note(rows['n_seeds'])}.")
     return Table(f"accuracy_{panel['name']}", caption, display, rows.drop(columns=["column", "size", "cell"]))
+
+
+def other_metrics_table(rows: pd.DataFrame, panel: pd.Series) -> Table | None:
+    """Every other test metric the runs record (macro-F1, steering MAE, ...), per size and approach/method.
+
+    Args:
+        rows: the panel's ok runs (:func:`reports.analyse.ok_runs`), with ``metrics.*`` columns.
+        panel: the panel's row of :func:`reports.analyse.panels`.
+
+    Returns:
+        ``metrics_<panel name>``, one display row per size × approach/method and one
+        column per metric ("mean ± half-width" over seeds), or ``None`` when the runs
+        record no metric besides the primary one. Breakdowns (``wer@snr=10``) have
+        their own table.
+    """
+    primary = f"{METRIC_PREFIX}{panel['primary_metric']}"
+    names = [c[len(METRIC_PREFIX):] for c in rows.columns
+             if c.startswith(METRIC_PREFIX) and c != primary and parse_breakdown(c[len(METRIC_PREFIX):]) is None
+             and pd.to_numeric(rows[c], errors="coerce").notna().any()]
+    if not names:
+        return None
+    summary = sort_rows(summarise(rows, {name: f"{METRIC_PREFIX}{name}" for name in names}))
+    display = []
+    for size in summary["train_size"].unique():
+        for (approach, method), group in _at_size(summary, size).groupby(["approach", "method"], dropna=False,
+                                                                          sort=False):
+            by_metric = group.set_index("quantity")
+            display.append({SIZE_HEADER: size_label(size), SIDE_HEADER: method_label(approach, method),
+                            "n": str(int(by_metric["n_seeds"].max())),
+                            **{name: format_estimate(by_metric.loc[name, "mean"], by_metric.loc[name, "half_width"])
+                               for name in names}})
+    caption = (f"{panel['label']}: the other test metrics by training-set size; "
+               f"{ci_note(summary.groupby(['train_size', 'approach', 'method'], dropna=False)['n_seeds'].max())}.")
+    return Table(f"metrics_{panel['name']}", caption, pd.DataFrame(display), summary, label_columns=2)
 
 
 def _seed_counts(counts: tuple) -> str:

@@ -523,6 +523,19 @@ def test_cost_table_headers_feature_stage_and_rss_notes(built, tmp_path):
     assert "baseline RSS, the process's resident memory when the job started" in markdown
 
 
+def test_other_metrics_get_their_own_table(built):
+    root, _, _ = built
+    markdown = (root / "report" / "tables" / "metrics_image.md").read_text()
+    header = [c.strip() for c in markdown.splitlines()[0].split("|")[1:-1]]
+    assert header[-1] == "macro_f1" and "accuracy" not in header  # the primary metric has its own table
+    data = pd.read_csv(root / "report" / "tables" / "metrics_image.csv")
+    # write_sweep records macro_f1 = the size's base accuracy for every seed, so its mean is exact
+    expected = {(a, n): base for (a, n), base in BASE_ACCURACY.items()}
+    got = {(r.approach, r.train_size): r.mean for r in data.itertuples() if r.quantity == "macro_f1"}
+    assert got == pytest.approx(expected)
+    assert "Other test metrics" in (root / "report" / "report.md").read_text()
+
+
 def test_train_throughput_comes_from_the_recorded_epochs_and_fit_time(tmp_path):
     from reports.collect import train_throughput
 
