@@ -12,7 +12,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from benchmarks.launches import LAUNCH_ENV, discard_ledger, launch_id, new_launch, read_ledger
-from benchmarks.record import RECORD_NAME, RUNNING_NAME, find_ok_record, iter_records, read_record
+from benchmarks.record import RUNNING_NAME, find_ok_record, iter_records, read_record
 
 log = logging.getLogger("benchmarks.sweep")
 
@@ -41,15 +41,16 @@ class SweepSummary(Callback):
 
     def _summarise(self, root: Path) -> None:
         launch = launch_id()
+        records = [record for _, record in iter_records(root)]
         entries = read_ledger(root, launch)
-        entries += _unrecorded(root, launch, {tuple(e["overrides"]) for e in entries})
+        entries += _unrecorded(root, records, launch, {tuple(e["overrides"]) for e in entries})
         ran = [e for e in entries if e["outcome"] in ("ok", "failed")]
         failed = [e for e in ran if e["outcome"] == "failed"]
         skipped = sum(e["outcome"] == "skipped" for e in entries)
         blocked = [e for e in entries if e["outcome"] == "blocked"]
         # Left to a process that was already running it: fine if it has finished ok by now.
         unfinished = [e for e in blocked if find_ok_record(root, e.get("config_hash") or "") is None]
-        n_ok = sum(r.get("status") == "ok" for _, r in iter_records(root))
+        n_ok = sum(r.get("status") == "ok" for r in records)
         log.info("sweep %s: %d jobs ran now, %d failed; %d skipped (an ok record existed); %d left to a "
                  "process already running them; the folder holds %d ok records", root, len(ran), len(failed),
                  skipped, len(blocked), n_ok)
@@ -66,7 +67,7 @@ class SweepSummary(Callback):
         sys.exit(1)
 
 
-def _unrecorded(root: Path, launch: str | None, noted: set[tuple]) -> list[dict]:
+def _unrecorded(root: Path, records: list[dict], launch: str | None, noted: set[tuple]) -> list[dict]:
     """This launch's jobs missing from its ledger (it could not be written), from their files.
 
     A record of the launch gives the job's outcome. A ``running.json`` marker of the
@@ -75,21 +76,21 @@ def _unrecorded(root: Path, launch: str | None, noted: set[tuple]) -> list[dict]
     """
     if launch is None:
         return []
+    markers = [(path, read_record(path)) for path in sorted(root.rglob(RUNNING_NAME))]
+    found = [(None, record) for record in records] + [(path, m) for path, m in markers if m is not None]
     entries = []
-    for name in (RECORD_NAME, RUNNING_NAME):
-        for path in sorted(root.rglob(name)):
-            found = read_record(path)
-            overrides = found.get("overrides") if found is not None else None
-            if found is None or found.get("launch") != launch or not isinstance(overrides, list):
-                continue
-            overrides = [str(o) for o in overrides]
-            if tuple(overrides) in noted:
-                continue
-            noted.add(tuple(overrides))
-            if name == RECORD_NAME:
-                entries.append({"outcome": "ok" if found.get("status") == "ok" else "failed",
-                                "overrides": overrides, "error": str(found.get("error") or "?").splitlines()[0]})
-            else:
-                entries.append({"outcome": "failed", "overrides": overrides,
-                                "error": f"no run record was written (disk full? see {path.parent / 'app.log'})"})
+    for path, item in found:
+        overrides = item.get("overrides")
+        if item.get("launch") != launch or not isinstance(overrides, list):
+            continue
+        overrides = [str(o) for o in overrides]
+        if tuple(overrides) in noted:
+            continue
+        noted.add(tuple(overrides))
+        if path is None:  # a record
+            entries.append({"outcome": "ok" if item.get("status") == "ok" else "failed",
+                            "overrides": overrides, "error": str(item.get("error") or "?").splitlines()[0]})
+        else:
+            entries.append({"outcome": "failed", "overrides": overrides,
+                            "error": f"no run record was written (disk full? see {path.parent / 'app.log'})"})
     return entries

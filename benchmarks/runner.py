@@ -9,8 +9,6 @@ through :class:`benchmarks.tasks.Task` and the estimator protocol
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import platform
@@ -19,8 +17,9 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
+from filelock import FileLock
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
@@ -125,6 +124,10 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     return record
 
 
+#: held while a job is claimed (a fraction of a second), beside the sweep's job folders
+CLAIM_LOCK = ".claim.lock"
+
+
 def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str, Any] | None:
     """Mark the job as running in this process, unless it is running or done already.
 
@@ -139,7 +142,8 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
         existing ``ok`` record's path, or the process already running the job.
     """
     cfg_hash, overrides = record["config_hash"], record["overrides"]
-    with _sweep_lock(sweep_root):
+    sweep_root.mkdir(parents=True, exist_ok=True)
+    with FileLock(sweep_root / CLAIM_LOCK):
         # The marker before the record: a job writes its record before removing its
         # marker, so this order never misses a job that finishes meanwhile.
         marker = _running_elsewhere(sweep_root, cfg_hash)
@@ -189,25 +193,6 @@ def _running_elsewhere(sweep_root: Path, cfg_hash: str) -> dict[str, Any] | None
                 and marker_alive(marker)):
             return marker
     return None
-
-
-@contextlib.contextmanager
-def _sweep_lock(sweep_root: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the sweep folder while a job is claimed (a fraction of a second).
-
-    Best effort: where the file system has no ``flock`` (some network mounts), it
-    goes on without the lock.
-    """
-    sweep_root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(sweep_root, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            pass
-        yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def _validate(cfg: DictConfig) -> None:
