@@ -38,7 +38,10 @@ class Artifact:
 def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
     """Copy the representative PNG artifacts of each side of ``rows`` (one panel) into ``directory``.
 
-    A listed file that is missing is skipped with a :class:`ReportWarning`.
+    The representative run of a side is its largest training-set size, lowest seed,
+    that still has any of its listed PNG files (kept records, ``make results``, may have
+    lost older runs' files). A listed file missing from that run, or from every run of
+    a side, is named in a :class:`ReportWarning`.
 
     Returns:
         The copies, pipeline sides first; empty when no run lists an artifact.
@@ -50,11 +53,12 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
         str(p).lower().endswith(IMAGE_SUFFIXES) for p in a)) & rows["train_size"].notna()]
     for (approach, method), side in sort_rows(listed, first=()).groupby(["approach", "method"], dropna=False,
                                                                           sort=False):
-        run = side.sort_values(["train_size", "seed"], ascending=[False, True]).iloc[0]
-        label = method_label(approach, method)
-        for relative in run["artifacts"]:
-            if not str(relative).lower().endswith(IMAGE_SUFFIXES):
-                continue
+        runs = side.sort_values(["train_size", "seed"], ascending=[False, True])
+        images = [(run, [r for r in run["artifacts"] if str(r).lower().endswith(IMAGE_SUFFIXES)])
+                  for _, run in runs.iterrows()]
+        run, files = next(((run, files) for run, files in images
+                           if any((Path(run["path"]).parent / f).is_file() for f in files)), images[0])
+        for relative in files:
             source = Path(run["path"]).parent / relative
             if not source.is_file():
                 warnings.warn(f"artifact {source} listed by {run['path']} is missing", ReportWarning, stacklevel=2)
@@ -64,5 +68,6 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
             stem = re.sub(r"[^A-Za-z0-9._]+", "-", f"{approach}-{method}_{inside.as_posix()}")
             target = directory / stem
             shutil.copyfile(source, target)
-            copied.append(Artifact(label, int(run["train_size"]), int(run["seed"]), Path(relative).name, target))
+            copied.append(Artifact(method_label(approach, method), int(run["train_size"]), int(run["seed"]),
+                                   Path(relative).name, target))
     return copied

@@ -21,7 +21,8 @@ from reports.analyse import sort_rows
 from reports.breakdowns import numeric_level, other_factors
 from reports.crossover import MEASURED
 from reports.panel_analysis import PanelAnalysis
-from reports.formatting import compact_number, method_label
+from reports.formatting import compact_number, format_estimate, method_label
+from reports.reference import REFERENCE_LABEL, Reference
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL
 
 #: One colour per approach, the same in every figure (Okabe–Ito, colour-blind safe).
@@ -152,21 +153,26 @@ def _log_value_axis(axes: Axes) -> None:
     axes.yaxis.set_minor_formatter(NullFormatter())
 
 
-def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: PanelAnalysis | None = None) -> Figure:
+def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: PanelAnalysis | None = None,
+                          reference: Reference | None = None) -> Figure:
     """Main test metric against training-set size (log x), mean and CI band per side.
 
     With ``analysis``, each side's chosen fit is drawn as a thin dotted line of the same
     colour over the measured range, and a measured crossover as a vertical grey line.
+    A reference score (driving's expert) is a dashed grey horizontal line, kept in view.
 
     Args:
         summary: rows of :func:`reports.analyse.metric_summary` for one panel.
         panel: the panel's row of :func:`reports.analyse.panels`.
         analysis: the panel's :class:`~reports.panel_analysis.PanelAnalysis`, if any.
+        reference: the panel's reference scores (:func:`reports.reference.panel_reference`), if any.
     """
     figure, axes = _new_axes()
     _plot_sides(axes, summary)
     if analysis is not None:
         _plot_fits(axes, analysis)
+    if reference is not None and np.isfinite(reference.primary):
+        _plot_reference(axes, reference.primary)
     _size_axis(axes, summary["train_size"].to_numpy(dtype=float, na_value=np.nan))
     direction = "higher" if panel["higher_is_better"] else "lower"
     axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
@@ -175,6 +181,15 @@ def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: Pan
     axes.set_title(_title(panel["label"], what, summary), fontsize=11)
     axes.legend(title="approach (method)", frameon=False)
     return figure
+
+
+def _plot_reference(axes: Axes, value: float) -> None:
+    low, high = axes.get_ylim()
+    axes.axhline(value, color=OTHER_COLOUR, linewidth=1.2, linestyle="--",
+                 label=f"{REFERENCE_LABEL}: {format_estimate(value)}")
+    if not low <= value <= high:
+        pad = 0.05 * (max(high, value) - min(low, value))
+        axes.set_ylim(min(low, value - pad), max(high, value + pad))
 
 
 def _plot_fits(axes: Axes, analysis: PanelAnalysis) -> None:

@@ -26,6 +26,7 @@ from reports.markdown import (
 )
 from reports.panel_analysis import analyse_panel
 from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
+from reports.reference import panel_reference
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.tables import (
@@ -238,8 +239,9 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     tables = {}
     if analysis.pairs:
         tables["verdicts"] = verdict_table(analysis, panel)
-    tables["accuracy"] = accuracy_table(panel_metrics, panel)
-    others = other_metrics_table(rows, panel)
+    reference = panel_reference(rows, panel["primary_metric"])
+    tables["accuracy"] = accuracy_table(panel_metrics, panel, reference)
+    others = other_metrics_table(rows, panel, reference)
     if others is not None:
         tables["metrics"] = others
     tables["data"] = requirements_table(analysis, panel)
@@ -250,7 +252,7 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
         tables["breakdown"] = breakdown_table(breakdowns, panel)
     metric = panel["primary_metric"]
     figures = {
-        "learning_curve": (learning_curve_figure(panel_metrics, panel, analysis),
+        "learning_curve": (learning_curve_figure(panel_metrics, panel, analysis, reference),
                            f"learning curve: test {metric} against training-set size"),
         "pareto": (pareto_figure(panel_metrics, panel_costs, panel), f"test {metric} against fit time"),
         "cost": (cost_figure(panel_costs, panel), "fit time against training-set size"),

@@ -21,6 +21,7 @@ from reports.formatting import (
 )
 from reports.fits import FAMILIES
 from reports.panel_analysis import PanelAnalysis
+from reports.reference import REFERENCE_LABEL, Reference, is_reference_metric
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.targets import FRACTIONS
 
@@ -148,16 +149,19 @@ def _size_order(frame: pd.DataFrame) -> list[str]:
         ["all"] if frame["train_size"].isna().any() else [])
 
 
-def accuracy_table(summary: pd.DataFrame, panel: pd.Series) -> Table:
+def accuracy_table(summary: pd.DataFrame, panel: pd.Series, reference: Reference | None = None) -> Table:
     """Main metric per training-set size, one column per approach/method, pipeline first.
 
     Args:
         summary: rows of :func:`reports.analyse.metric_summary` for one panel.
         panel: the panel's row of :func:`reports.analyse.panels`.
+        reference: the panel's reference scores (:func:`reports.reference.panel_reference`);
+            when it has the primary metric, an ``expert (reference)`` column follows the sides.
 
     Returns:
         ``accuracy_<panel name>``; display columns ``train size``, one per
-        approach/method, and ``n seeds`` (one number, or one per column where they differ).
+        approach/method, the reference's if any, and ``n seeds`` (one number, or one per
+        column where they differ).
     """
     rows = sort_rows(summary)
     rows["column"] = [method_label(a, m) for a, m in zip(rows["approach"], rows["method"], strict=True)]
@@ -174,15 +178,32 @@ def accuracy_table(summary: pd.DataFrame, panel: pd.Series) -> Table:
     direction = "higher" if panel["higher_is_better"] else "lower"
     caption = (f"{panel['label']}: test {metric} ({direction} is better) by training-set size; "
                f"{ci_note(rows['n_seeds'])}.")
-    return Table(f"accuracy_{panel['name']}", caption, display, rows.drop(columns=["column", "size", "cell"]))
+    data = rows.drop(columns=["column", "size", "cell"])
+    if reference is not None and len(reference.primary_by_size):
+        by_size = {size_label(s): v for s, v in reference.primary_by_size.items()}
+        display.insert(len(display.columns) - 1, REFERENCE_LABEL,
+                       [format_estimate(by_size[s]) if s in by_size else MISSING for s in display[SIZE_HEADER]])
+        caption += (f" {REFERENCE_LABEL}: the teacher's {metric} on the same test data, recorded by the runs "
+                    "of each size; not a side of the pair.")
+        data = pd.concat([data, _reference_data(reference.primary_by_size)], ignore_index=True)
+    return Table(f"accuracy_{panel['name']}", caption, display, data)
 
 
-def other_metrics_table(rows: pd.DataFrame, panel: pd.Series) -> Table | None:
+def _reference_data(values: pd.Series, quantity: str | None = None) -> pd.DataFrame:
+    """CSV rows of reference scores (``approach`` ``reference``, ``method`` ``expert``)."""
+    data = pd.DataFrame({"approach": "reference", "method": "expert", "train_size": values.index,
+                         "mean": values.to_numpy(dtype=float)})
+    return data if quantity is None else data.assign(quantity=quantity)
+
+
+def other_metrics_table(rows: pd.DataFrame, panel: pd.Series, reference: Reference | None = None) -> Table | None:
     """Every other test metric the runs record (macro-F1, steering MAE, ...), per size and approach/method.
 
     Args:
         rows: the panel's ok runs (:func:`reports.analyse.ok_runs`), with ``metrics.*`` columns.
         panel: the panel's row of :func:`reports.analyse.panels`.
+        reference: the panel's reference scores (:func:`reports.reference.panel_reference`); they
+            get one ``expert (reference)`` row at the end instead of columns of their own.
 
     Returns:
         ``metrics_<panel name>``, one display row per size × approach/method and one
@@ -193,6 +214,7 @@ def other_metrics_table(rows: pd.DataFrame, panel: pd.Series) -> Table | None:
     primary = f"{METRIC_PREFIX}{panel['primary_metric']}"
     names = [c[len(METRIC_PREFIX):] for c in rows.columns
              if c.startswith(METRIC_PREFIX) and c != primary and parse_breakdown(c[len(METRIC_PREFIX):]) is None
+             and not is_reference_metric(c[len(METRIC_PREFIX):])
              and pd.to_numeric(rows[c], errors="coerce").notna().any()]
     if not names:
         return None
@@ -208,7 +230,17 @@ def other_metrics_table(rows: pd.DataFrame, panel: pd.Series) -> Table | None:
                                for name in names}})
     caption = (f"{panel['label']}: the other test metrics by training-set size; "
                f"{ci_note(summary.groupby(['train_size', 'approach', 'method'], dropna=False)['n_seeds'].max())}.")
-    return Table(f"metrics_{panel['name']}", caption, pd.DataFrame(display), summary, label_columns=2)
+    data = summary
+    shown = [name for name in names if reference is not None and name in reference.scores]
+    if shown:
+        display.append({SIZE_HEADER: "all", SIDE_HEADER: REFERENCE_LABEL, "n": str(reference.n_runs),
+                        **{name: format_estimate(reference.scores[name]) if name in shown else MISSING
+                           for name in names}})
+        caption += (f" {REFERENCE_LABEL}: the teacher on the same test data, mean over the {reference.n_runs} "
+                    "runs that recorded it; not a side of the pair.")
+        data = pd.concat([summary, *(_reference_data(pd.Series([reference.scores[n]], index=[pd.NA]), n)
+                                     for n in shown)], ignore_index=True)
+    return Table(f"metrics_{panel['name']}", caption, pd.DataFrame(display), data, label_columns=2)
 
 
 def _seed_counts(counts: tuple) -> str:

@@ -9,6 +9,7 @@ import json
 import math
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +19,15 @@ from scipy.optimize import brentq
 
 from reports import build_report
 from reports.cli import main
+from reports.analyse import metric_summary, ok_runs, panels
 from reports.breakdowns import parse_breakdown
+from reports.collect import collect_runs
+from reports.errors import ReportWarning
 from reports.crossover import AT_START, NOT_REACHED
 from reports.fits import fit_family, select_model
 from reports.html import markdown_to_html
+from reports.plots import learning_curve_figure
+from reports.reference import panel_reference
 from reports.verdicts import CONTRADICTED, INCONCLUSIVE, SUPPORTED, paired_test, verdict
 from test_report import make_record, write_record
 
@@ -262,6 +268,53 @@ def test_image_artifacts_are_copied_and_embedded(tmp_path):
     assert f"e2e (cnn), training-set size {SIZES[2]}, seed 0: `filmstrip.png`" in text
     page = (root / "report" / "report.html").read_text()
     assert base64.b64encode(copies[0].read_bytes()).decode()[:100] in page
+
+
+def test_artifacts_come_from_the_largest_run_that_still_has_them(tmp_path):
+    # Kept records (make results) of older runs can lack their files; the report takes the next run.
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3])
+    from matplotlib.figure import Figure
+
+    for folder in (root / f"e2e_{SIZES[2]}_0", root / f"e2e_{SIZES[1]}_1"):
+        record = json.loads((folder / "result.json").read_text())
+        record["artifacts"] = ["artifacts/filmstrip.png"]
+        (folder / "result.json").write_text(json.dumps(record))
+    (root / f"e2e_{SIZES[1]}_1" / "artifacts").mkdir()
+    Figure(figsize=(1, 1)).savefig(root / f"e2e_{SIZES[1]}_1" / "artifacts" / "filmstrip.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReportWarning)
+        build_report([root], root / "report", n_bootstrap=FEW)
+    assert len(list((root / "report" / "artifacts" / "image").glob("*.png"))) == 1
+    assert f"training-set size {SIZES[1]}, seed 1: `filmstrip.png`" in (root / "report" / "report.md").read_text()
+
+
+def test_expert_scores_are_a_reference_not_a_side(tmp_path):
+    expert = {"expert_accuracy": 0.97, "expert_laps": 1.0}
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3],
+                                 extra=lambda approach, n, seed: {**expert, "laps": 0.5})
+    out = build(root, n_bootstrap=FEW)
+    accuracy = (out / "tables" / "accuracy_image.md").read_text()
+    assert "expert (reference)" in accuracy.splitlines()[0] and accuracy.count("0.970") == 3
+    data = pd.read_csv(out / "tables" / "accuracy_image.csv")
+    assert (data.loc[data["approach"] == "reference", "mean"] == 0.97).sum() == 3
+    metrics = pd.read_csv(out / "tables" / "metrics_image.csv")
+    assert set(metrics["quantity"]) == {"laps"}
+    assert metrics.loc[metrics["approach"] == "reference", "mean"].tolist() == [1.0]
+    table = (out / "tables" / "metrics_image.md").read_text()
+    assert "expert_" not in table and "| all " in table and "expert (reference)" in table
+    summary = metric_summary(ok_runs(collect_runs([root]).runs))
+    rows = ok_runs(collect_runs([root]).runs)
+    figure = learning_curve_figure(summary, panels(rows).iloc[0], reference=panel_reference(rows, "accuracy"))
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert "expert (reference): 0.970" in labels
+    assert figure.axes[0].get_ylim()[0] <= 0.97 <= figure.axes[0].get_ylim()[1]
+
+
+def test_expert_scores_that_disagree_across_runs_are_warned_about(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3],
+                                 extra=lambda approach, n, seed: {"expert_accuracy": 0.9 + 0.01 * seed})
+    with pytest.warns(ReportWarning, match="reference's accuracy differs across runs"):
+        build(root, n_bootstrap=FEW)
 
 
 @pytest.mark.parametrize(("formats", "present", "absent"), [
