@@ -76,8 +76,14 @@ def breakdown_long(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
-def breakdown_summary(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mean and CI over seeds of every breakdown metric, at the largest size that has breakdowns.
+def breakdown_summary(rows: pd.DataFrame, every_size: bool = False) -> pd.DataFrame:
+    """Mean and CI over seeds of every breakdown metric, per size and side.
+
+    Args:
+        rows: ok runs of one panel.
+        every_size: keep every training-set size; by default only the largest size at
+            which every side has breakdowns (the largest size of any side when they
+            share none), so that the sides are compared on the same amount of data.
 
     Returns:
         Columns ``approach``, ``method``, ``train_size``, ``metric``, ``breakdown``,
@@ -87,11 +93,30 @@ def breakdown_summary(rows: pd.DataFrame) -> pd.DataFrame:
     long = breakdown_long(rows)
     if long.empty:
         return long
-    long = long[long["train_size"] == long["train_size"].max()]
+    if not every_size:
+        sides = long.groupby(["approach", "method"], dropna=False)["train_size"].agg(set)
+        shared = set.intersection(*sides)
+        long = long[long["train_size"] == (max(shared) if shared else long["train_size"].max())]
     factors = long.drop_duplicates("breakdown").set_index("breakdown")["factors"]
     summary = summarise(long, {"value": "value"}, by=["approach", "method", "train_size", "metric", "breakdown"])
     summary["factors"] = summary["breakdown"].map(factors)
     return summary.drop(columns="quantity")
+
+
+def single_factor_levels(summary: pd.DataFrame, metric: str) -> dict[str, list[str]]:
+    """Factor -> its levels, for the breakdowns of ``metric`` that name one factor only
+    (``wer@snr=10``, not ``wer@snr=10,voices=seen``), where the factor has two levels or more.
+
+    Levels are ordered named ones first (``clean``), then numbers from high to low (20 dB
+    to 0 dB: from easy to hard).
+    """
+    levels: dict[str, set[str]] = {}
+    for factors in summary.loc[summary["metric"] == metric, "factors"]:
+        if len(factors) == 1:
+            (factor, level), = factors.items()
+            levels.setdefault(factor, set()).add(level)
+    return {f: sorted(ls, key=lambda v: (numeric_level(v) is not None, -(numeric_level(v) or 0.0), v))
+            for f, ls in sorted(levels.items()) if len(ls) >= 2}
 
 
 def axis_factors(summary: pd.DataFrame, metric: str) -> list[str]:

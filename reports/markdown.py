@@ -150,7 +150,7 @@ PANEL_LAYOUT = (
     ("Other test metrics", ("metrics",), ()),
     ("Data requirements", ("data", "fits"), ()),
     ("Cost", ("cost",), ("pareto", "cost", "train_flops")),
-    ("Breakdowns", ("breakdown",), ("breakdown",)),
+    ("Breakdowns", ("breakdown",), ("breakdown", "breakdown_curves")),
 )
 
 
@@ -183,7 +183,8 @@ def panel_section(result: PanelResult, out_dir: Path) -> str:
             lines += [f"![{alt}]({relative_link(path, out_dir)})", ""]
     if result.artifacts:
         lines += ["#### Artifacts", "",
-                  "Images saved by one representative run per side (largest training-set size, lowest seed).", ""]
+                  "Images saved by one representative run per side (largest training-set size, lowest seed, that "
+                  "still has them).", ""]
         for artifact in result.artifacts:
             lines += [f"{artifact.side}, training-set size {artifact.train_size}, seed {artifact.seed}: "
                       f"`{artifact.name}`", "", f"![{artifact.name}]({relative_link(artifact.path, out_dir)})", ""]

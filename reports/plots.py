@@ -374,3 +374,44 @@ def breakdown_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, axis_
     figure.suptitle(_title(panel["label"], f"{metric} by {axis_factor} at training-set size "
                            f"{compact_number(size) if pd.notna(size) else 'all'}", rows), fontsize=11)
     return figure
+
+
+def breakdown_curves_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, factor: str,
+                            levels: list[str]) -> Figure:
+    """Learning curves of a breakdown metric, one subplot per level of ``factor`` (``wer@snr=10``
+    at every training-set size), both sides with their CI bands.
+
+    Each subplot has its own value axis: the gap between the sides is what is read, and
+    a metric at 0 dB and clean can be far apart.
+
+    Args:
+        summary: rows of :func:`reports.breakdowns.breakdown_summary` with ``every_size=True``.
+        panel: the panel's row of :func:`reports.analyse.panels`.
+        metric: the base metric (``wer``); factor: the factor whose levels get a subplot each.
+        levels: the levels in subplot order (:func:`reports.breakdowns.single_factor_levels`).
+    """
+    columns = min(len(levels), 3)
+    grid_rows = -(-len(levels) // columns)
+    figure = Figure(figsize=(FIGSIZE_IN[0] * columns * 0.7 + 0.5, FIGSIZE_IN[1] * grid_rows * 0.75 + 0.6),
+                    layout="constrained")
+    FigureCanvasAgg(figure)
+    grid = figure.subplots(grid_rows, columns, squeeze=False).ravel()
+    frame = summary[summary["metric"] == metric]
+    for axes, level in zip(grid, levels, strict=False):
+        rows = frame[frame["factors"].map(lambda f: f == {factor: level})]
+        _plot_sides(axes, rows)
+        _size_axis(axes, rows["train_size"].to_numpy(dtype=float, na_value=np.nan))
+        axes.set_xlabel("training-set size (log)")
+        axes.set_title(f"{factor}={level}", fontsize=10)
+        axes.grid(True, which="major", alpha=0.3)
+        axes.spines[["top", "right"]].set_visible(False)
+    for axes in grid[len(levels):]:
+        axes.set_visible(False)
+    direction = ""
+    if metric == panel["primary_metric"]:
+        direction = f" ({'higher' if panel['higher_is_better'] else 'lower'} is better)"
+    for axes in grid[::columns]:
+        axes.set_ylabel(f"test {metric}{direction}")
+    grid[0].legend(title="approach (method)", frameon=False, fontsize=8)
+    figure.suptitle(_title(panel["label"], f"learning curves of {metric} by {factor}", frame), fontsize=11)
+    return figure

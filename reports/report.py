@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from reports.analyse import cost_ratios, cost_summary, metric_summary, ok_runs, panels, select_panel
 from reports.artifacts import copy_artifacts
-from reports.breakdowns import axis_factors, breakdown_summary
+from reports.breakdowns import axis_factors, breakdown_summary, single_factor_levels
 from reports.collect import collect_runs
 from reports.crossover import EXTRAPOLATION_FACTOR
 from reports.curves import N_BOOTSTRAP
@@ -25,7 +25,9 @@ from reports.markdown import (
     verdicts_section, warnings_section,
 )
 from reports.panel_analysis import analyse_panel
-from reports.plots import breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure
+from reports.plots import (
+    breakdown_curves_figure, breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure,
+)
 from reports.reference import panel_reference
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
@@ -265,9 +267,18 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
         for factor in axis_factors(breakdowns, base):
             figures[f"breakdown:{base}_{factor}"] = (breakdown_figure(breakdowns, panel, base, factor),
                                                      f"{base} against {factor}")
+    curves = breakdown_summary(rows, every_size=True)
+    if not curves.empty:
+        # Every size's breakdowns, for the figures below; too many rows for a printed table.
+        (out_dir / "tables").mkdir(parents=True, exist_ok=True)
+        curves.drop(columns="factors").to_csv(out_dir / "tables" / f"breakdown_curves_{name}.csv", index=False)
+        for factor, levels in single_factor_levels(curves, metric).items():
+            figures[f"breakdown_curves:{metric}_{factor}"] = (
+                breakdown_curves_figure(curves, panel, metric, factor, levels),
+                f"learning curves of {metric} by {factor}")
     saved = {}
     for kind, (figure, alt) in figures.items():
-        stem = f"{kind.replace('breakdown:', 'breakdown_')}_{name}"
+        stem = f"{kind.replace(':', '_')}_{name}"
         saved[kind] = (save_figure(figure, out_dir / "figures", stem)["png"], alt)
     artifacts = copy_artifacts(rows, out_dir / "artifacts" / name)
     return PanelResult(panel, tables, saved, artifacts)

@@ -20,7 +20,7 @@ from scipy.optimize import brentq
 from reports import build_report
 from reports.cli import main
 from reports.analyse import metric_summary, ok_runs, panels
-from reports.breakdowns import parse_breakdown
+from reports.breakdowns import parse_breakdown, single_factor_levels
 from reports.collect import collect_runs
 from reports.errors import ReportWarning
 from reports.crossover import AT_START, NOT_REACHED
@@ -247,6 +247,28 @@ def test_breakdown_metrics_give_a_figure_and_a_table(tmp_path):
     row = table[(table["approach"] == "pipeline") & (table["breakdown"] == "snr=0")].iloc[0]
     assert row["mean"] == pytest.approx(0.1 + 0.02 * 20 + 0.001) and row["n_seeds"] == 3
     assert "wer against snr" in (out / "report.md").read_text()
+    curves = pd.read_csv(out / "tables" / "breakdown_curves_speech.csv")
+    assert sorted(curves["train_size"].unique()) == sorted(SIZES)
+    at_0db = curves[(curves["approach"] == "e2e") & (curves["breakdown"] == "snr=0")].sort_values("train_size")
+    assert len(at_0db) == len(SIZES) and (at_0db["n_seeds"] == 3).all()
+    assert (out / "figures" / "breakdown_curves_wer_snr_speech.png").stat().st_size > 1000
+    assert "learning curves of wer by snr" in (out / "report.md").read_text()
+
+
+def test_breakdowns_compare_the_sides_at_the_largest_size_they_share(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, task="speech", metric="wer",
+                                 to_score=lambda e: e, higher_is_better=False, seeds=range(2),
+                                 extra=lambda approach, n, seed: {"wer@snr=0": 0.5, "wer@snr=10": 0.3})
+    for seed in range(2):
+        shutil.rmtree(root / f"e2e_{SIZES[-1]}_{seed}")
+    table = pd.read_csv(build(root, n_bootstrap=FEW) / "tables" / "breakdown_speech.csv")
+    assert set(table["train_size"]) == {SIZES[-2]} and set(table["approach"]) == {"pipeline", "e2e"}
+    assert levels_in_order(["0", "clean", "20", "5"]) == ["clean", "20", "5", "0"]
+
+
+def levels_in_order(levels: list[str]) -> list[str]:
+    frame = pd.DataFrame({"metric": "wer", "factors": [{"snr": v} for v in levels]})
+    return single_factor_levels(frame, "wer")["snr"]
 
 
 def test_image_artifacts_are_copied_and_embedded(tmp_path):
