@@ -25,6 +25,8 @@ from reports.stats import mean_ci
 BASE_PANEL_KEYS = ["task", "dataset", "primary_metric"]
 #: ``setting`` numbers the distinct shared settings of one base panel: 1, 2, ...
 PANEL_KEYS = BASE_PANEL_KEYS + ["setting"]
+#: Prefix of the test-metric columns of the flat run table (``metrics.accuracy``).
+METRIC_PREFIX = "metrics."
 GROUP_KEYS = PANEL_KEYS + ["approach", "method", "train_size"]
 
 #: Cost quantity -> label with units, in table order.
@@ -72,7 +74,7 @@ def ok_runs(runs: pd.DataFrame) -> pd.DataFrame:
     ok = runs[runs["status"] == "ok"].copy()
     ok["score"] = np.nan
     for metric in ok["primary_metric"].dropna().unique():
-        column = f"metrics.{metric}"
+        column = f"{METRIC_PREFIX}{metric}"
         rows = ok["primary_metric"] == metric
         if column in ok:
             ok.loc[rows, "score"] = pd.to_numeric(ok.loc[rows, column], errors="coerce")

@@ -48,26 +48,43 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
     """
     if "artifacts" not in rows:
         return []
-    copied = []
+    copied, taken = [], set()
     listed = rows[rows["artifacts"].map(lambda a: isinstance(a, list) and any(
-        str(p).lower().endswith(IMAGE_SUFFIXES) for p in a)) & rows["train_size"].notna()]
+        str(p).lower().endswith(IMAGE_SUFFIXES) for p in a)) & rows["train_size"].notna() & rows["seed"].notna()]
     for (approach, method), side in sort_rows(listed, first=()).groupby(["approach", "method"], dropna=False,
                                                                           sort=False):
         runs = side.sort_values(["train_size", "seed"], ascending=[False, True])
         images = [(run, [r for r in run["artifacts"] if str(r).lower().endswith(IMAGE_SUFFIXES)])
                   for _, run in runs.iterrows()]
         run, files = next(((run, files) for run, files in images
-                           if any((Path(run["path"]).parent / f).is_file() for f in files)), images[0])
+                           if any(_inside(run, f) is not None and _inside(run, f).is_file() for f in files)),
+                          images[0])
         for relative in files:
-            source = Path(run["path"]).parent / relative
+            source = _inside(run, relative)
+            if source is None:
+                warnings.warn(f"artifact {relative!r} listed by {run['path']} is outside its job folder; not shown",
+                              ReportWarning, stacklevel=2)
+                continue
             if not source.is_file():
                 warnings.warn(f"artifact {source} listed by {run['path']} is missing", ReportWarning, stacklevel=2)
                 continue
             directory.mkdir(parents=True, exist_ok=True)
             inside = Path(relative).relative_to("artifacts") if Path(relative).parts[0] == "artifacts" else Path(relative)
             stem = re.sub(r"[^A-Za-z0-9._]+", "-", f"{approach}-{method}_{inside.as_posix()}")
-            target = directory / stem
+            # Two paths can flatten to one name (a/b.png, a-b.png): number the later ones.
+            target, number = directory / stem, 1
+            while target in taken:
+                number += 1
+                target = directory / f"{Path(stem).stem}-{number}{Path(stem).suffix}"
+            taken.add(target)
             shutil.copyfile(source, target)
             copied.append(Artifact(method_label(approach, method), int(run["train_size"]), int(run["seed"]),
                                    Path(relative).name, target))
     return copied
+
+
+def _inside(run: pd.Series, relative: object) -> Path | None:
+    """The listed file's path, or ``None`` when it points outside the run's job folder."""
+    folder = Path(run["path"]).parent.resolve()
+    path = (folder / str(relative)).resolve()
+    return path if path.is_relative_to(folder) else None

@@ -11,12 +11,14 @@ figure (:func:`reports.plots.breakdown_figure`); its other levels (``clean``) go
 from __future__ import annotations
 
 import math
+import warnings
 
 import pandas as pd
 
-from reports.analyse import summarise
+from reports.analyse import METRIC_PREFIX, summarise
+from reports.errors import ReportWarning
+from reports.reference import is_reference_metric
 
-METRIC_PREFIX = "metrics."
 SEPARATOR = "@"
 #: Level of a factor a breakdown does not name (``wer@snr=10`` has no ``voices``).
 UNSET = "all"
@@ -61,7 +63,8 @@ def breakdown_long(rows: pd.DataFrame) -> pd.DataFrame:
         if not column.startswith(METRIC_PREFIX):
             continue
         parsed = parse_breakdown(column[len(METRIC_PREFIX):])
-        if parsed is None:
+        # The reference's breakdowns (expert_reward@track=3) are not a side's.
+        if parsed is None or is_reference_metric(parsed[0]):
             continue
         values = pd.to_numeric(rows[column], errors="coerce")
         present = rows[values.notna()]
@@ -94,9 +97,13 @@ def breakdown_summary(rows: pd.DataFrame, every_size: bool = False) -> pd.DataFr
     if long.empty:
         return long
     if not every_size:
-        sides = long.groupby(["approach", "method"], dropna=False)["train_size"].agg(set)
-        shared = set.intersection(*sides)
-        long = long[long["train_size"] == (max(shared) if shared else long["train_size"].max())]
+        sides = long.dropna(subset=["train_size"]).groupby(["approach", "method"], dropna=False)["train_size"]
+        shared = set.intersection(*sides.agg(set)) if len(sides) else set()
+        if not shared and sides.ngroups > 1:
+            warnings.warn("the sides' breakdowns share no training-set size; the breakdown table and figure show "
+                          "the largest size of any side", ReportWarning, stacklevel=2)
+        size = max(shared) if shared else long["train_size"].max()
+        long = long[long["train_size"].isna()] if pd.isna(size) else long[long["train_size"].eq(size).fillna(False)]
     factors = long.drop_duplicates("breakdown").set_index("breakdown")["factors"]
     summary = summarise(long, {"value": "value"}, by=["approach", "method", "train_size", "metric", "breakdown"])
     summary["factors"] = summary["breakdown"].map(factors)

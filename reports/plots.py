@@ -188,8 +188,10 @@ def _plot_reference(axes: Axes, value: float) -> None:
     axes.axhline(value, color=OTHER_COLOUR, linewidth=1.2, linestyle="--",
                  label=f"{REFERENCE_LABEL}: {format_estimate(value)}")
     if not low <= value <= high:
-        pad = 0.05 * (max(high, value) - min(low, value))
-        axes.set_ylim(min(low, value - pad), max(high, value + pad))
+        # Padded on both ends, so the curves don't sit on the frame's edge.
+        low, high = min(low, value), max(high, value)
+        pad = 0.05 * (high - low)
+        axes.set_ylim(low - pad, high + pad)
 
 
 def _plot_fits(axes: Axes, analysis: PanelAnalysis) -> None:

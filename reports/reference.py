@@ -15,9 +15,10 @@ import math
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from reports.breakdowns import METRIC_PREFIX
+from reports.analyse import METRIC_PREFIX
 from reports.errors import ReportWarning
 
 REFERENCE_PREFIX = "expert_"
@@ -52,28 +53,39 @@ class Reference:
         return float(self.primary_by_size.mean()) if len(self.primary_by_size) else math.nan
 
 
-def panel_reference(rows: pd.DataFrame, primary_metric: str) -> Reference | None:
+def panel_reference(rows: pd.DataFrame, panel: pd.Series) -> Reference | None:
     """The reference scores recorded by a panel's ok runs, or ``None`` when no run records any.
 
     Every run scores the reference on the panel's test data, so the scores should agree;
     a spread beyond ``SPREAD_TOLERANCE`` (runs on different test data, or a
     non-deterministic reference) is warned about with a :class:`ReportWarning` and the
-    mean is shown.
+    mean is shown. Non-finite scores (inf) are dropped with a warning; non-numbers are ignored.
 
     Args:
         rows: the panel's ok runs, with ``metrics.*`` columns.
-        primary_metric: the panel's primary metric (``reward``).
+        panel: the panel's row of :func:`reports.analyse.panels` (``label``, ``primary_metric``).
     """
+    primary_metric = panel["primary_metric"]
+    # A side's own primary metric is never the reference, whatever its name.
     columns = {c[len(METRIC_PREFIX) + len(REFERENCE_PREFIX):]: c for c in rows.columns
-               if c.startswith(METRIC_PREFIX) and is_reference_metric(c[len(METRIC_PREFIX):])}
-    values = {name: pd.to_numeric(rows[column], errors="coerce") for name, column in columns.items()}
-    values = {name: v for name, v in values.items() if v.notna().any()}
+               if c.startswith(METRIC_PREFIX) and is_reference_metric(c[len(METRIC_PREFIX):])
+               and c[len(METRIC_PREFIX):] != primary_metric}
+    values = {}
+    for name, column in columns.items():
+        value = pd.to_numeric(rows[column], errors="coerce").astype(float)
+        infinite = ~np.isfinite(value) & value.notna()
+        if infinite.any():
+            warnings.warn(f"{panel['label']}: dropped {int(infinite.sum())} non-finite {column} value(s) of "
+                          f"the reference", ReportWarning, stacklevel=2)
+            value = value.where(~infinite)
+        if value.notna().any():
+            values[name] = value
     if not values:
         return None
     for name, v in values.items():
         low, high = v.min(), v.max()
         if high - low > SPREAD_TOLERANCE * max(abs(low), abs(high), 1.0):
-            warnings.warn(f"the reference's {name} differs across runs of one panel ({low:g} to {high:g}): "
+            warnings.warn(f"{panel['label']}: the reference's {name} differs across runs ({low:g} to {high:g}): "
                           "the runs did not score it on the same test data; the report shows the mean",
                           ReportWarning, stacklevel=2)
     primary = values.get(primary_metric)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
@@ -241,7 +242,7 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     tables = {}
     if analysis.pairs:
         tables["verdicts"] = verdict_table(analysis, panel)
-    reference = panel_reference(rows, panel["primary_metric"])
+    reference = panel_reference(rows, panel)
     tables["accuracy"] = accuracy_table(panel_metrics, panel, reference)
     others = other_metrics_table(rows, panel, reference)
     if others is not None:
@@ -278,7 +279,7 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
                 f"learning curves of {metric} by {factor}")
     saved = {}
     for kind, (figure, alt) in figures.items():
-        stem = f"{kind.replace(':', '_')}_{name}"
+        stem = re.sub(r"[^A-Za-z0-9._=-]+", "-", f"{kind.replace(':', '_')}_{name}")
         saved[kind] = (save_figure(figure, out_dir / "figures", stem)["png"], alt)
     artifacts = copy_artifacts(rows, out_dir / "artifacts" / name)
     return PanelResult(panel, tables, saved, artifacts)

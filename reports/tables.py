@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.analyse import COST_QUANTITIES, RATIO_QUANTITIES, sort_rows, summarise
-from reports.breakdowns import METRIC_PREFIX, parse_breakdown
+from reports.analyse import COST_QUANTITIES, METRIC_PREFIX, RATIO_QUANTITIES, sort_rows, summarise
+from reports.breakdowns import parse_breakdown
 from reports.formatting import (
     MISSING, format_estimate, format_ratio, latex_escape, latex_symbols, markdown_cell, method_label, size_label,
 )

@@ -326,16 +326,51 @@ def test_expert_scores_are_a_reference_not_a_side(tmp_path):
     assert "expert_" not in table and "| all " in table and "expert (reference)" in table
     summary = metric_summary(ok_runs(collect_runs([root]).runs))
     rows = ok_runs(collect_runs([root]).runs)
-    figure = learning_curve_figure(summary, panels(rows).iloc[0], reference=panel_reference(rows, "accuracy"))
+    panel = panels(rows).iloc[0]
+    figure = learning_curve_figure(summary, panel, reference=panel_reference(rows, panel))
     labels = [line.get_label() for line in figure.axes[0].get_lines()]
     assert "expert (reference): 0.970" in labels
     assert figure.axes[0].get_ylim()[0] <= 0.97 <= figure.axes[0].get_ylim()[1]
 
 
+def test_odd_expert_scores_are_read_or_dropped_with_a_warning(tmp_path):
+    # A boolean, an infinity on one run, and the expert's own breakdowns, none of them a side's.
+    def extra(approach, n, seed):
+        return {"expert_accuracy": math.inf if (n, seed) == (SIZES[0], 0) else 0.97, "expert_laps": True,
+                "laps": 0.5, "expert_accuracy@track=1": 0.9, "accuracy@track=1": 0.5, "accuracy@track=2": 0.6}
+
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3],
+                                 extra=extra)
+    with pytest.warns(ReportWarning, match="dropped 2 non-finite metrics.expert_accuracy"):
+        out = build(root, n_bootstrap=FEW)
+    assert (out / "tables" / "accuracy_image.md").read_text().count("0.970") == 3
+    assert "expert (reference)" in (out / "tables" / "metrics_image.md").read_text()
+    breakdowns = pd.read_csv(out / "tables" / "breakdown_image.csv")
+    assert set(breakdowns["metric"]) == {"accuracy"}
+
+
+def test_artifacts_outside_the_job_folder_are_refused_and_names_kept_apart(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(1), sizes=SIZES[:3])
+    from matplotlib.figure import Figure
+
+    folder = root / f"e2e_{SIZES[2]}_0"
+    (folder / "artifacts" / "a").mkdir(parents=True)
+    for name, colour in (("a/b.png", "red"), ("a-b.png", "blue")):
+        Figure(figsize=(1, 1), facecolor=colour).savefig(folder / "artifacts" / name)
+    Figure(figsize=(1, 1)).savefig(tmp_path / "secret.png")
+    record = json.loads((folder / "result.json").read_text())
+    record["artifacts"] = ["artifacts/a/b.png", "artifacts/a-b.png", "../../secret.png", str(tmp_path / "secret.png")]
+    (folder / "result.json").write_text(json.dumps(record))
+    with pytest.warns(ReportWarning, match="outside its job folder"):
+        build_report([root], root / "report", n_bootstrap=FEW)
+    copies = sorted((root / "report" / "artifacts" / "image").glob("*.png"))
+    assert len(copies) == 2 and len({c.read_bytes() for c in copies}) == 2
+
+
 def test_expert_scores_that_disagree_across_runs_are_warned_about(tmp_path):
     root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3],
                                  extra=lambda approach, n, seed: {"expert_accuracy": 0.9 + 0.01 * seed})
-    with pytest.warns(ReportWarning, match="reference's accuracy differs across runs"):
+    with pytest.warns(ReportWarning, match="image .*: the reference's accuracy differs across runs"):
         build(root, n_bootstrap=FEW)
 
 
