@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.analyse import COST_QUANTITIES, METRIC_PREFIX, RATIO_QUANTITIES, sort_rows, summarise
+from reports.analyse import COST_QUANTITIES, METRIC_PREFIX, PANEL_KEYS, RATIO_QUANTITIES, sort_rows, summarise
 from reports.breakdowns import parse_breakdown
 from reports.formatting import (
     MISSING, format_estimate, format_ratio, latex_escape, latex_symbols, markdown_cell, method_label, size_label,
@@ -185,14 +185,18 @@ def accuracy_table(summary: pd.DataFrame, panel: pd.Series, reference: Reference
                        [format_estimate(by_size[s]) if s in by_size else MISSING for s in display[SIZE_HEADER]])
         caption += (f" {REFERENCE_LABEL}: the teacher's {metric} on the same test data, recorded by the runs "
                     "of each size; not a side of the pair.")
-        data = pd.concat([data, _reference_data(reference.primary_by_size)], ignore_index=True)
+        data = pd.concat([data, _reference_data(reference.primary_by_size, data)], ignore_index=True)
     return Table(f"accuracy_{panel['name']}", caption, display, data)
 
 
-def _reference_data(values: pd.Series, quantity: str | None = None) -> pd.DataFrame:
-    """CSV rows of reference scores (``approach`` ``reference``, ``method`` ``expert``)."""
+def _reference_data(values: pd.Series, like: pd.DataFrame, quantity: str | None = None) -> pd.DataFrame:
+    """CSV rows of reference scores (``approach`` ``reference``, ``method`` ``expert``), carrying the
+    panel's keys (task, dataset, ...) from ``like``, so that filtering the CSV by task keeps them."""
     data = pd.DataFrame({"approach": "reference", "method": "expert", "train_size": values.index,
                          "mean": values.to_numpy(dtype=float)})
+    for key in PANEL_KEYS:
+        if key in like and len(like):
+            data[key] = like[key].iloc[0]
     return data if quantity is None else data.assign(quantity=quantity)
 
 
@@ -238,7 +242,7 @@ def other_metrics_table(rows: pd.DataFrame, panel: pd.Series, reference: Referen
                            for name in names}})
         caption += (f" {REFERENCE_LABEL}: the teacher on the same test data, mean over the {reference.n_runs} "
                     "runs that recorded it; not a side of the pair.")
-        data = pd.concat([summary, *(_reference_data(pd.Series([reference.scores[n]], index=[pd.NA]), n)
+        data = pd.concat([summary, *(_reference_data(pd.Series([reference.scores[n]], index=[pd.NA]), summary, n)
                                      for n in shown)], ignore_index=True)
     return Table(f"metrics_{panel['name']}", caption, pd.DataFrame(display), data, label_columns=2)
 

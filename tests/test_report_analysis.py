@@ -318,7 +318,7 @@ def test_expert_scores_are_a_reference_not_a_side(tmp_path):
     accuracy = (out / "tables" / "accuracy_image.md").read_text()
     assert "expert (reference)" in accuracy.splitlines()[0] and accuracy.count("0.970") == 3
     data = pd.read_csv(out / "tables" / "accuracy_image.csv")
-    assert (data.loc[data["approach"] == "reference", "mean"] == 0.97).sum() == 3
+    assert (data.loc[(data["approach"] == "reference") & (data["task"] == "image"), "mean"] == 0.97).sum() == 3
     metrics = pd.read_csv(out / "tables" / "metrics_image.csv")
     assert set(metrics["quantity"]) == {"laps"}
     assert metrics.loc[metrics["approach"] == "reference", "mean"].tolist() == [1.0]
