@@ -9,7 +9,6 @@ size...; see :mod:`reports.settings`), so they are all kept apart.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reports.errors import ReportWarning
-from reports.formatting import method_label
+from reports.formatting import file_stem, method_label
 from reports.settings import COLUMN_PREFIX, KEY_SETTINGS, SIDE_KEYS, top_key
 from reports.stats import mean_ci
 
@@ -295,7 +294,7 @@ def panels(ok: pd.DataFrame) -> pd.DataFrame:
         if row.n_settings > 1:
             parts[-1] = f"{parts[-1]}_s{row.setting}"
             label += f", setting {row.setting}/{row.n_settings}: {row.setting_short}"
-        names.append(re.sub(r"[^A-Za-z0-9._-]+", "-", "_".join(str(p) for p in parts)))
+        names.append(file_stem("_".join(str(p) for p in parts)))
         labels.append(label)
         rows = select_panel(ok, pd.Series(row._asdict()))
         settings.append(key_settings(rows))

@@ -9,7 +9,6 @@ size, lowest seed that has any. They are copied next to the report, so that
 
 from __future__ import annotations
 
-import re
 import shutil
 import warnings
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pandas as pd
 
 from reports.analyse import sort_rows
 from reports.errors import ReportWarning
-from reports.formatting import method_label
+from reports.formatting import file_stem, method_label
 
 IMAGE_SUFFIXES = (".png",)
 
@@ -54,13 +53,11 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
     for (approach, method), side in sort_rows(listed, first=()).groupby(["approach", "method"], dropna=False,
                                                                           sort=False):
         runs = side.sort_values(["train_size", "seed"], ascending=[False, True])
-        images = [(run, [r for r in run["artifacts"] if str(r).lower().endswith(IMAGE_SUFFIXES)])
+        images = [(run, [(r, _inside(run, r)) for r in run["artifacts"] if str(r).lower().endswith(IMAGE_SUFFIXES)])
                   for _, run in runs.iterrows()]
         run, files = next(((run, files) for run, files in images
-                           if any(_inside(run, f) is not None and _inside(run, f).is_file() for f in files)),
-                          images[0])
-        for relative in files:
-            source = _inside(run, relative)
+                           if any(source is not None and source.is_file() for _, source in files)), images[0])
+        for relative, source in files:
             if source is None:
                 warnings.warn(f"artifact {relative!r} listed by {run['path']} is outside its job folder; not shown",
                               ReportWarning, stacklevel=2)
@@ -70,7 +67,7 @@ def copy_artifacts(rows: pd.DataFrame, directory: Path) -> list[Artifact]:
                 continue
             directory.mkdir(parents=True, exist_ok=True)
             inside = Path(relative).relative_to("artifacts") if Path(relative).parts[0] == "artifacts" else Path(relative)
-            stem = re.sub(r"[^A-Za-z0-9._]+", "-", f"{approach}-{method}_{inside.as_posix()}")
+            stem = file_stem(f"{approach}-{method}_{inside.as_posix()}")
             # Two paths can flatten to one name (a/b.png, a-b.png): number the later ones.
             target, number = directory / stem, 1
             while target in taken:

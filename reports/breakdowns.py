@@ -2,9 +2,9 @@
 
 Tasks record them in ``metrics`` next to the primary metric, e.g. ``wer@snr=10``,
 ``wer@snr=clean,voices=heldout`` or ``word_acc@set=asterisk``. The report reads them with
-no per-task code: :func:`breakdown_long` parses every such column of the run table, and
-:func:`breakdown_summary` averages them over seeds at the largest training-set size of
-the panel. A factor whose levels are mostly numbers (``snr``) becomes the x axis of a
+no per-task code: :func:`breakdown_long` parses every such column of the run table,
+:func:`breakdown_summary` averages them over seeds per size and side, and
+:func:`at_largest_shared_size` keeps the largest size both sides have. A factor whose levels are mostly numbers (``snr``) becomes the x axis of a
 figure (:func:`reports.plots.breakdown_figure`); its other levels (``clean``) go to the right.
 """
 
@@ -79,14 +79,8 @@ def breakdown_long(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
-def breakdown_summary(rows: pd.DataFrame, every_size: bool = False) -> pd.DataFrame:
-    """Mean and CI over seeds of every breakdown metric, per size and side.
-
-    Args:
-        rows: ok runs of one panel.
-        every_size: keep every training-set size; by default only the largest size at
-            which every side has breakdowns (the largest size of any side when they
-            share none), so that the sides are compared on the same amount of data.
+def breakdown_summary(rows: pd.DataFrame) -> pd.DataFrame:
+    """Mean and CI over seeds of every breakdown metric, per training-set size and side.
 
     Returns:
         Columns ``approach``, ``method``, ``train_size``, ``metric``, ``breakdown``,
@@ -96,18 +90,26 @@ def breakdown_summary(rows: pd.DataFrame, every_size: bool = False) -> pd.DataFr
     long = breakdown_long(rows)
     if long.empty:
         return long
-    if not every_size:
-        sides = long.dropna(subset=["train_size"]).groupby(["approach", "method"], dropna=False)["train_size"]
-        shared = set.intersection(*sides.agg(set)) if len(sides) else set()
-        if not shared and sides.ngroups > 1:
-            warnings.warn("the sides' breakdowns share no training-set size; the breakdown table and figure show "
-                          "the largest size of any side", ReportWarning, stacklevel=2)
-        size = max(shared) if shared else long["train_size"].max()
-        long = long[long["train_size"].isna()] if pd.isna(size) else long[long["train_size"].eq(size).fillna(False)]
     factors = long.drop_duplicates("breakdown").set_index("breakdown")["factors"]
     summary = summarise(long, {"value": "value"}, by=["approach", "method", "train_size", "metric", "breakdown"])
     summary["factors"] = summary["breakdown"].map(factors)
     return summary.drop(columns="quantity")
+
+
+def at_largest_shared_size(summary: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`breakdown_summary` at the largest size at which every side has
+    breakdowns, so that the sides are compared on the same amount of data; the largest
+    size of any side, with a :class:`ReportWarning`, when they share none."""
+    if summary.empty:
+        return summary
+    sides = summary.dropna(subset=["train_size"]).groupby(["approach", "method"], dropna=False)["train_size"]
+    shared = set.intersection(*sides.agg(set)) if len(sides) else set()
+    if not shared and sides.ngroups > 1:
+        warnings.warn("the sides' breakdowns share no training-set size; the breakdown table and figure show "
+                      "the largest size of any side", ReportWarning, stacklevel=2)
+    size = max(shared) if shared else summary["train_size"].max()
+    return summary[summary["train_size"].isna()] if pd.isna(size) else summary[summary["train_size"].eq(size)
+                                                                                .fillna(False)]
 
 
 def single_factor_levels(summary: pd.DataFrame, metric: str) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -116,3 +117,9 @@ def compact_number(value: float) -> str:
 def size_label(size: object) -> str:
     """``1000``; a missing size (the whole pool) reads ``all``."""
     return "all" if pd.isna(size) else str(int(size))
+
+
+def file_stem(text: str) -> str:
+    """``text`` as a file name: each run of characters other than letters, digits, ``.``, ``_``
+    and ``-`` becomes one ``-`` (so that Markdown links and every file system take it)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text)

@@ -48,9 +48,20 @@ def _new_axes() -> tuple[Figure, Axes]:
     figure = Figure(figsize=FIGSIZE_IN, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
+    _style_axes(axes)
+    return figure, axes
+
+
+def _style_axes(axes: Axes) -> None:
     axes.grid(True, which="major", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
-    return figure, axes
+
+
+def _metric_axis_label(metric: str, panel: pd.Series) -> str:
+    """``test wer``, with the direction when ``metric`` is the panel's primary one."""
+    if metric != panel["primary_metric"]:
+        return f"test {metric}"
+    return f"test {metric} ({'higher' if panel['higher_is_better'] else 'lower'} is better)"
 
 
 def _seeds_phrase(frame: pd.DataFrame) -> str:
@@ -174,8 +185,7 @@ def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: Pan
     if reference is not None and np.isfinite(reference.primary):
         _plot_reference(axes, reference.primary)
     _size_axis(axes, summary["train_size"].to_numpy(dtype=float, na_value=np.nan))
-    direction = "higher" if panel["higher_is_better"] else "lower"
-    axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
+    axes.set_ylabel(_metric_axis_label(panel["primary_metric"], panel))
     fitted = analysis is not None and any(side.chosen_fit() is not None for side in analysis.curves.sides)
     what = "learning curve" + (", dotted: chosen fit" if fitted else "")
     axes.set_title(_title(panel["label"], what, summary), fontsize=11)
@@ -251,8 +261,7 @@ def pareto_figure(metrics: pd.DataFrame, costs: pd.DataFrame, panel: pd.Series) 
         axes.scatter(fx, fy, s=110, facecolors="none", edgecolors="black", linewidths=1.2, zorder=3)
     axes.set_xscale("log")
     axes.set_xlabel(FIT_TIME_LABEL)
-    direction = "higher" if panel["higher_is_better"] else "lower"
-    axes.set_ylabel(f"test {panel['primary_metric']} ({direction} is better)")
+    axes.set_ylabel(_metric_axis_label(panel["primary_metric"], panel))
     seeds = int(points["n_seeds"].max()) if len(points) else 0
     axes.set_title(_title(panel["label"], f"{panel['primary_metric']} vs training time", points,
                           f"means over {seeds} seed{'s' if seeds != 1 else ''}; labels: training-set size"),
@@ -314,7 +323,7 @@ def breakdown_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, axis_
     them, each with a tick of its own name.
 
     Args:
-        summary: rows of :func:`reports.breakdowns.breakdown_summary` for one panel.
+        summary: rows of :func:`reports.breakdowns.at_largest_shared_size` for one panel.
         panel: the panel's row of :func:`reports.analyse.panels`.
         metric: the base metric (``wer``); axis_factor: the factor on the x axis (``snr``).
     """
@@ -363,14 +372,10 @@ def breakdown_figure(summary: pd.DataFrame, panel: pd.Series, metric: str, axis_
         axes.xaxis.set_major_formatter(FuncFormatter(
             lambda value, _: next((v for v in levels if position[v] == value), f"{value:g}")))
         axes.set_xlabel(axis_factor)
-        axes.grid(True, which="major", alpha=0.3)
-        axes.spines[["top", "right"]].set_visible(False)
+        _style_axes(axes)
         if others:
             axes.set_title(", ".join(f"{n}={lv}" for n, lv in zip(others, combo, strict=True)), fontsize=9)
-    direction = ""
-    if metric == panel["primary_metric"]:
-        direction = f" ({'higher' if panel['higher_is_better'] else 'lower'} is better)"
-    grid[0].set_ylabel(f"test {metric}{direction}")
+    grid[0].set_ylabel(_metric_axis_label(metric, panel))
     grid[0].legend(title="approach (method)", frameon=False)
     size = rows["train_size"].max()
     figure.suptitle(_title(panel["label"], f"{metric} by {axis_factor} at training-set size "
@@ -387,7 +392,7 @@ def breakdown_curves_figure(summary: pd.DataFrame, panel: pd.Series, metric: str
     a metric at 0 dB and clean can be far apart.
 
     Args:
-        summary: rows of :func:`reports.breakdowns.breakdown_summary` with ``every_size=True``.
+        summary: rows of :func:`reports.breakdowns.breakdown_summary` (every size).
         panel: the panel's row of :func:`reports.analyse.panels`.
         metric: the base metric (``wer``); factor: the factor whose levels get a subplot each.
         levels: the levels in subplot order (:func:`reports.breakdowns.single_factor_levels`).
@@ -405,15 +410,11 @@ def breakdown_curves_figure(summary: pd.DataFrame, panel: pd.Series, metric: str
         _size_axis(axes, rows["train_size"].to_numpy(dtype=float, na_value=np.nan))
         axes.set_xlabel("training-set size (log)")
         axes.set_title(f"{factor}={level}", fontsize=10)
-        axes.grid(True, which="major", alpha=0.3)
-        axes.spines[["top", "right"]].set_visible(False)
+        _style_axes(axes)
     for axes in grid[len(levels):]:
         axes.set_visible(False)
-    direction = ""
-    if metric == panel["primary_metric"]:
-        direction = f" ({'higher' if panel['higher_is_better'] else 'lower'} is better)"
     for axes in grid[::columns]:
-        axes.set_ylabel(f"test {metric}{direction}")
+        axes.set_ylabel(_metric_axis_label(metric, panel))
     grid[0].legend(title="approach (method)", frameon=False, fontsize=8)
     figure.suptitle(_title(panel["label"], f"learning curves of {metric} by {factor}", frame), fontsize=11)
     return figure

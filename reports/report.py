@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
@@ -14,10 +13,11 @@ from tqdm import tqdm
 
 from reports.analyse import cost_ratios, cost_summary, metric_summary, ok_runs, panels, select_panel
 from reports.artifacts import copy_artifacts
-from reports.breakdowns import axis_factors, breakdown_summary, single_factor_levels
+from reports.breakdowns import at_largest_shared_size, axis_factors, breakdown_summary, single_factor_levels
 from reports.collect import collect_runs
 from reports.crossover import EXTRAPOLATION_FACTOR
 from reports.curves import N_BOOTSTRAP
+from reports.formatting import file_stem
 from reports.errors import NoRecordsError, NoSuccessfulRunsError, ReportError, ReportWarning
 from reports.html import markdown_to_html
 from reports.latex import latex_document
@@ -250,7 +250,8 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     tables["data"] = requirements_table(analysis, panel)
     tables["fits"] = fit_table(analysis, panel)
     tables["cost"] = cost_table(panel_costs, select_panel(ratios, panel), panel)
-    breakdowns = breakdown_summary(rows)
+    curves = breakdown_summary(rows)
+    breakdowns = at_largest_shared_size(curves)
     if not breakdowns.empty:
         tables["breakdown"] = breakdown_table(breakdowns, panel)
     metric = panel["primary_metric"]
@@ -268,7 +269,6 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
         for factor in axis_factors(breakdowns, base):
             figures[f"breakdown:{base}_{factor}"] = (breakdown_figure(breakdowns, panel, base, factor),
                                                      f"{base} against {factor}")
-    curves = breakdown_summary(rows, every_size=True)
     if not curves.empty:
         # Every size's breakdowns, for the figures below; too many rows for a printed table.
         (out_dir / "tables").mkdir(parents=True, exist_ok=True)
@@ -279,7 +279,7 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
                 f"learning curves of {metric} by {factor}")
     saved = {}
     for kind, (figure, alt) in figures.items():
-        stem = re.sub(r"[^A-Za-z0-9._=-]+", "-", f"{kind.replace(':', '_')}_{name}")
+        stem = file_stem(f"{kind.replace(':', '_')}_{name}")
         saved[kind] = (save_figure(figure, out_dir / "figures", stem)["png"], alt)
     artifacts = copy_artifacts(rows, out_dir / "artifacts" / name)
     return PanelResult(panel, tables, saved, artifacts)

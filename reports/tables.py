@@ -469,7 +469,7 @@ def breakdown_table(summary: pd.DataFrame, panel: pd.Series) -> Table:
     """Breakdown metrics (``<metric>@<factor>=<level>``) at the largest size, one column per side.
 
     Args:
-        summary: rows of :func:`reports.breakdowns.breakdown_summary` for one panel (not empty).
+        summary: rows of :func:`reports.breakdowns.at_largest_shared_size` for one panel (not empty).
         panel: the panel's row of :func:`reports.analyse.panels`.
 
     Returns:
