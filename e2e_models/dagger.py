@@ -60,6 +60,8 @@ class DAgger(BaseEstimator):
         self.logger = logger
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> "DAgger":
+        """Behaviour cloning on a prefix of ``X`` ``(n, 96, 96, 3)`` uint8 with steering ``y``
+        ``(n,)`` float32 in [-1, 1], then ``rounds`` of expert relabelling; returns ``self``."""
         if self.rounds < 1 or not 0 <= self.relabel_fraction < 1:
             raise ValueError(f"DAgger needs rounds >= 1 and 0 <= relabel_fraction < 1, "
                              f"got {self.rounds} and {self.relabel_fraction}")

@@ -79,6 +79,12 @@ class LightningEstimator(BaseEstimator):
         self.logger = logger
 
     def fit(self, X: Any, y: Any, X_val: Any, y_val: Any) -> "LightningEstimator":
+        """Train every candidate on ``(X, y)``, score it on ``(X_val, y_val)``, keep the best.
+
+        ``X``/``X_val`` are the task's inputs (arrays of ``n`` examples, or lists of
+        strings for text), ``y``/``y_val`` their labels (``(n,)`` class indices,
+        steering values, or transcripts), encoded by the module. Returns ``self``.
+        """
         out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
         # a re-run of a killed job starts from scratch, not from its stale files
         for stale in ("checkpoints", "trials"):

@@ -59,6 +59,11 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
                 step.warm_up()
 
     def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "ValidatedPipeline":
+        """Fit each candidate on ``(X, y)`` and score it on ``(X_val, y_val)``; keep the best.
+
+        ``X``/``X_val`` are what the feature steps take (images ``(n, H, W)`` uint8,
+        strings, waveforms), ``y``/``y_val`` the ``(n,)`` labels. Returns ``self``.
+        """
         scorer = get_scorer(self.scoring)
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
