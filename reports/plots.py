@@ -31,6 +31,8 @@ OTHER_COLOUR = "#555555"
 #: Methods within one approach share its colour and differ by marker and line style.
 METHOD_MARKERS = ("o", "s", "^", "D", "v", "P")
 METHOD_LINESTYLES = ("-", "--", "-.", ":")
+#: Dash patterns of the crossover lines, one per (pipeline, e2e) pair of methods.
+CROSSOVER_LINESTYLES = ("--", "-.", (0, (1, 1)))
 FIGSIZE_IN = (6.4, 4.4)
 PNG_DPI = 150
 SIZE_AXIS_LABEL = "training-set size (examples, log scale)"
@@ -213,10 +215,13 @@ def _plot_fits(axes: Axes, analysis: PanelAnalysis) -> None:
         grid = np.geomspace(side.sizes.min(), side.sizes.max(), 200)
         axes.plot(grid, analysis.curves.scale.score(fit.predict(grid)), color=side_colour(side.approach),
                   linewidth=1.2, linestyle=":", alpha=0.9)
-    for pair in analysis.pairs:
-        if pair.crossover.kind == MEASURED:
-            axes.axvline(pair.crossover.size, color=OTHER_COLOUR, linewidth=1, linestyle="--",
-                         label=f"crossover ≈ {compact_number(pair.crossover.size)}")
+    measured = [pair for pair in analysis.pairs if pair.crossover.kind == MEASURED]
+    for index, pair in enumerate(measured):
+        # With several pairs, each line names its pair and takes its own dash pattern.
+        which = f" {pair.label}" if len(analysis.pairs) > 1 else ""
+        axes.axvline(pair.crossover.size, color=OTHER_COLOUR, linewidth=1,
+                     linestyle=CROSSOVER_LINESTYLES[index % len(CROSSOVER_LINESTYLES)],
+                     label=f"crossover{which} ≈ {compact_number(pair.crossover.size)}")
     axes.set_ylim(*limits)
 
 

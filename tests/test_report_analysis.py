@@ -26,6 +26,7 @@ from reports.errors import ReportWarning
 from reports.crossover import AT_START, NOT_REACHED
 from reports.fits import fit_family, select_model
 from reports.html import markdown_to_html
+from reports.panel_analysis import analyse_panel
 from reports.plots import learning_curve_figure
 from reports.reference import panel_reference
 from reports.verdicts import CONTRADICTED, INCONCLUSIVE, SUPPORTED, paired_test, verdict
@@ -122,6 +123,25 @@ def test_samples_to_target_is_interpolated_on_the_fit(crossing):
     assert SIZES[0] < e2e["size"] < SIZES[-1] and e2e["size"] not in SIZES
     # The pipeline never comes within 1% of the best (e2e's) accuracy.
     assert math.isnan(targets.loc[("pipeline (hog_svm)", "0.99"), "size"])
+
+
+def test_each_pair_of_methods_gets_its_own_named_crossover_line(tmp_path):
+    write_power_law_sweep(tmp_path / "hog", {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(3))
+    # a second, stronger pipeline method, which e2e overtakes later
+    second = write_power_law_sweep(tmp_path / "hog_lbp", {"pipeline": (0.3, 0.2, 0.07)}, seeds=range(3),
+                                   rng_seed=2)
+    for path in second.rglob("result.json"):
+        record = json.loads(path.read_text())
+        record.update(method="hog_lbp_svm", config_hash=record["config_hash"] + "-lbp")
+        path.write_text(json.dumps(record))
+    rows = ok_runs(collect_runs([tmp_path]).runs)
+    panel = panels(rows).iloc[0]
+    analysis = analyse_panel(rows, panel, n_bootstrap=FEW)
+    figure = learning_curve_figure(metric_summary(rows), panel, analysis)
+    lines = {line.get_label(): line for line in figure.axes[0].get_lines() if "crossover" in line.get_label()}
+    assert sorted(label.split(" ≈ ")[0] for label in lines) == [
+        "crossover e2e (cnn) vs pipeline (hog_lbp_svm)", "crossover e2e (cnn) vs pipeline (hog_svm)"]
+    assert len({line.get_linestyle() for line in lines.values()}) == 2
 
 
 def test_e2e_that_never_overtakes_gives_not_reached_and_no_number(tmp_path):
