@@ -19,7 +19,8 @@ from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 from sklearn.base import BaseEstimator
 
-from benchmarks.tuning import candidates
+from benchmarks.errors import ConfigError
+from benchmarks.tuning import candidates, check_fixed_settings
 from e2e_models.datamodule import ArrayDataModule
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class LightningEstimator(BaseEstimator):
         self.train_flops_ = 0
         best = None
         fixed = _implied_module_kwargs(self.module, y, y_val)
+        self._check_grid(fixed)
         for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
             L.seed_everything(self.seed, workers=True, verbose=False)
             model = self.module(**fixed, **params)
@@ -146,6 +148,20 @@ class LightningEstimator(BaseEstimator):
         self.n_params_ = int(sum(p.numel() for p in self.model_.parameters()))
         self.feature_time_s_ = 0.0
         return self
+
+    def _check_grid(self, fixed: Mapping[str, Any]) -> None:
+        """Build the module with every grid value before tuning, so a bad value fails every seed.
+
+        Raises:
+            ConfigError: a module setting is also tuned by the grid, or a grid value fails.
+        """
+        check_fixed_settings(getattr(self.module, "keywords", None) or {}, self.param_grid)
+        for key, values in dict(self.param_grid or {}).items():
+            for value in values:
+                try:
+                    self.module(**{**fixed, key: value})
+                except (ValueError, TypeError) as exc:
+                    raise ConfigError(f"param_grid.{key}={value!r} fails to build the model: {exc}") from exc
 
     @torch.inference_mode()
     def predict(self, X: Any, batch_size: int = 1024) -> np.ndarray | list:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from skimage.feature import local_binary_pattern
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -31,8 +33,9 @@ class LBP(TransformerMixin, BaseEstimator):
     ``cell_size=7`` and ``n_points=8`` that is 4·4·10 = 160.
 
     Raises:
-        ValueError: ``X`` is not a 3-d uint8 array, ``cell_size`` does not divide
-            the image side, or ``n_points``/``radius`` are not positive.
+        ValueError: ``X`` is not a 3-d uint8 array, ``cell_size`` or ``n_points``
+            is not a positive integer, ``cell_size`` does not divide the image side,
+            or ``radius`` is not a number in (0, half the image side).
     """
 
     def __init__(self, cell_size: int = 7, n_points: int = 8, radius: float = 1.0) -> None:
@@ -51,6 +54,9 @@ class LBP(TransformerMixin, BaseEstimator):
         X = np.asarray(X)
         self._check(X)
         n, height, width = X.shape
+        if n == 0:
+            return np.zeros((0, (height // self.cell_size) * (width // self.cell_size) * (self.n_points + 2)),
+                            np.float32)
         c, n_codes = self.cell_size, self.n_points + 2
         codes = np.stack([local_binary_pattern(image, self.n_points, self.radius, method="uniform")
                           for image in X]).astype(np.int64)
@@ -66,8 +72,14 @@ class LBP(TransformerMixin, BaseEstimator):
         if X.ndim != 3 or X.dtype != np.uint8:
             raise ValueError(f"LBP expects (n, H, W) uint8 images, got {X.dtype} {X.shape}")
         height, width = X.shape[1:]
-        if self.cell_size < 1 or height % self.cell_size or width % self.cell_size:
+        for name in ("cell_size", "n_points"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"LBP {name}={value!r} must be a positive integer")
+        if height % self.cell_size or width % self.cell_size:
             raise ValueError(f"cell_size={self.cell_size} must divide the {height}x{width} image")
-        if self.n_points < 1 or self.radius <= 0:
-            raise ValueError(f"LBP needs n_points >= 1 and radius > 0, got n_points={self.n_points}, "
-                             f"radius={self.radius}")
+        # a circle wider than the image samples only the zero padding: constant codes
+        if (isinstance(self.radius, bool) or not isinstance(self.radius, numbers.Real)
+                or not 0 < self.radius < min(height, width) / 2):
+            raise ValueError(f"LBP radius={self.radius!r} must be a number above 0 and below half the "
+                             f"{height}x{width} image side ({min(height, width) / 2:g} pixels)")

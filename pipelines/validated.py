@@ -11,9 +11,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 
-from benchmarks.tuning import candidates
+from benchmarks.errors import ConfigError
+from benchmarks.tuning import candidates, check_fixed_settings
 
 log = logging.getLogger(__name__)
+
+#: training examples the feature steps are tried on with each grid value before tuning
+N_CHECK = 8
 
 
 class ValidatedPipeline(ClassifierMixin, BaseEstimator):
@@ -67,6 +71,8 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         scorer = get_scorer(self.scoring)
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
+        check_fixed_settings(self.pipeline.get_params(deep=True), self.param_grid)
+        self._check_feature_grid(X, y, prefix)
         feature_cache: dict[str, tuple[Pipeline, Any, Any]] = {}
         self.feature_time_s_ = 0.0
         self.search_results_ = []
@@ -111,6 +117,27 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         return self.learner_.predict(self.features_.transform(X))
+
+    def _check_feature_grid(self, X: Any, y: np.ndarray, learner_prefix: str) -> None:
+        """Run the feature steps with every grid value on a few training examples.
+
+        The budget samples the grid, so without this a bad value would fail only
+        the seeds whose sample draws it.
+
+        Raises:
+            ConfigError: a feature setting fails; names the setting and the step's error.
+        """
+        grid = {key: list(values) for key, values in dict(self.param_grid or {}).items()
+                if not key.startswith(learner_prefix)}
+        # the steps as tuning first builds them, then one grid value changed at a time
+        first = {key: values[0] for key, values in grid.items()}
+        for key, value in [(None, None)] + [(key, value) for key, values in grid.items() for value in values]:
+            try:
+                features = clone(self.pipeline[:-1]).set_params(**(first | ({} if key is None else {key: value})))
+                features.fit_transform(X[:N_CHECK], np.asarray(y)[:N_CHECK])
+            except (ValueError, TypeError) as exc:
+                where = "the method's feature steps fail" if key is None else f"param_grid.{key}={value!r} fails"
+                raise ConfigError(f"{where} on the training data: {exc}") from exc
 
 
 def _count_learned_numbers(estimator: BaseEstimator) -> int:

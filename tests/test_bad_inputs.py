@@ -41,6 +41,8 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 34 | a single run of a job that another process is running | `not started: process P is already running this job in DIR; wait for it or kill it ...`, exit 1 (tests/test_resume.py) |
 | 35 | a `running.json` with pid 0, a negative or a huge pid | ignored: the job runs (it blocked it for good, or crashed the sweep) (tests/test_resume.py) |
 | 36 | `hydra.launcher.n_jobs=0` or `abc` | `hydra.launcher.n_jobs=0: must be at least 1 (or -1: one job per core)`, exit 2 |
+| 37 | a tuned hyperparameter also set on the method, e.g. `method.estimator.pipeline.steps.0.1.cell_size=5` | `lbp__cell_size=5 is set on the method, but param_grid.lbp__cell_size tunes it over [4, 7], which would replace it; to fix the value, set method.estimator.param_grid.lbp__cell_size=[5]` |
+| 38 | a bad grid value the budget would not sample, e.g. `param_grid.lbp__cell_size=[7,5]` | `param_grid.lbp__cell_size=5 fails on the training data: cell_size=5 must divide the 28x28 image`, for every seed |
 """
 
 from __future__ import annotations
@@ -76,9 +78,19 @@ from tests.conftest import FAST, records
     ("data.source=nope", "embedded, openml"),
     ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
     ("+data.bogus=1", "unknown config key(s) data.bogus: nothing reads them"),
+    # a tuned value also set on the step would be silently replaced by the grid
+    ("method=lbp_svm method.estimator.pipeline.steps.0.1.cell_size=5",
+     "lbp__cell_size=5 is set on the method, but param_grid.lbp__cell_size tunes it over [4, 7]"),
+    ("approach=e2e +method.estimator.module.lr=0.5", "lr=0.5 is set on the method, but param_grid.lr tunes it"),
+    # every grid value is checked, though tuning.budget=1 would only try the first
+    ("method=lbp_svm method.estimator.param_grid.lbp__cell_size=[7,5]",
+     "param_grid.lbp__cell_size=5 fails on the training data: cell_size=5 must divide the 28x28 image"),
+    ("approach=e2e method.estimator.param_grid.dropout=[0.5,2.0]", "param_grid.dropout=2.0 fails to build the model"),
+    ("method=hog_lbp_svm method.estimator.pipeline.steps.0.1.transformer_list.1.1.radius=20",
+     "LBP radius=20 must be a number above 0 and below half the 28x28 image side"),
 ])
 def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message):
-    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, override)
+    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, *override.split())
     err = capsys.readouterr().err
     assert code == 2
     assert message in err

@@ -81,3 +81,17 @@ def test_lbp_rejects_bad_images(X, message):
 
     with pytest.raises(ValueError, match=message):
         LBP(cell_size=7).fit(X)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n_points": 8.5}, "n_points=8.5 must be a positive integer"),
+    ({"cell_size": 0}, "cell_size=0 must be a positive integer"),
+    # a circle wider than the image would see only the zero padding
+    ({"radius": 50}, "radius=50 must be a number above 0 and below half the 28x28 image side"),
+    ({"radius": float("nan")}, "radius=nan must be"),
+])
+def test_lbp_rejects_bad_parameters(params, message):
+    from pipelines.lbp import LBP
+
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        LBP(**params).fit(np.zeros((2, 28, 28), np.uint8))
