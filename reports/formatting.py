@@ -37,7 +37,8 @@ def format_estimate(mean: float, half_width: float = math.nan, *, count: bool = 
     Counts (FLOPs, parameters) are scaled by an SI prefix: ``1.23 ± 0.01 M``.
 
     Returns:
-        The mean alone when the half-width is NaN (one seed) or zero (all seeds agree);
+        The mean alone when the half-width is NaN (one seed) or rounds to zero at the
+        mean's precision (the seeds agree to the digits shown);
         ``MISSING`` when the mean is NaN.
     """
     if mean is None or not math.isfinite(mean):

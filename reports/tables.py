@@ -50,7 +50,7 @@ BASELINE_NOTE = "baseline RSS, the process's resident memory when the job starte
 def ci_note(n_seeds: pd.Series) -> str:
     """What "mean ± x" means, for a table whose cells have ``n_seeds`` seeds each."""
     note = (f"mean ± half-width of the {CONFIDENCE_LEVEL:.0%} {CI_METHOD} CI of the mean over seeds "
-            "(the mean alone where there is one seed or all seeds agree)")
+            "(the mean alone where there is one seed or the seeds agree to the digits shown)")
     if (pd.to_numeric(n_seeds, errors="coerce") == 2).any():
         note += (f"; with 2 seeds the CI is wide (t = {t_multiplier(2):.1f}): its half-width is "
                  f"{t_multiplier(2) / 2:.1f} times the difference of the two values")

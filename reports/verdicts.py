@@ -213,7 +213,13 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
     claims = []
     full = paired_effect(_values_at(p_rows, largest, "score"), _values_at(e_rows, largest, "score"), largest,
                          sign=sign)
-    claims.append(Claim("performance", CLAIMS["performance"], _difference_text(full, metric), full.n_seeds,
+    performance = _difference_text(full, metric)
+    run_sizes = pd.concat([p_rows["train_size"], e_rows["train_size"]]).dropna().astype(float)
+    if run_sizes.max() > largest:
+        # an unfinished sweep of one side: the verdict is about a smaller size than the claim's
+        performance += (f"; caution: the sides share sizes only up to n = {compact_number(largest)}, below the "
+                        f"largest run (n = {compact_number(run_sizes.max())}), so this is not the full pool")
+    claims.append(Claim("performance", CLAIMS["performance"], performance, full.n_seeds,
                         verdict(*full.ci, full.n_seeds), full))
 
     start = paired_effect(_values_at(p_rows, smallest, "score"), _values_at(e_rows, smallest, "score"), smallest,

@@ -23,6 +23,7 @@ from reports.analyse import metric_summary, ok_runs, panels
 from reports.breakdowns import parse_breakdown, single_factor_levels
 from reports.collect import collect_runs
 from reports.errors import ReportWarning
+from reports.formatting import compact_number
 from reports.crossover import AT_START, NOT_REACHED
 from reports.fits import fit_family, select_model
 from reports.html import markdown_to_html
@@ -142,6 +143,16 @@ def test_each_pair_of_methods_gets_its_own_named_crossover_line(tmp_path):
     assert sorted(label.split(" ≈ ")[0] for label in lines) == [
         "crossover e2e (cnn) vs pipeline (hog_lbp_svm)", "crossover e2e (cnn) vs pipeline (hog_svm)"]
     assert len({line.get_linestyle() for line in lines.values()}) == 2
+
+
+def test_performance_below_the_largest_run_says_it_is_not_the_full_pool(tmp_path):
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2))
+    for folder in root.glob(f"e2e_{SIZES[-1]}_*"):
+        shutil.rmtree(folder)  # e2e's runs at the largest size have not finished
+    table = (build(root, n_bootstrap=FEW) / "tables" / "verdicts_image.md").read_text()
+    [performance] = [line for line in table.splitlines() if "at the full pool" in line]
+    assert (f"caution: the sides share sizes only up to n = {compact_number(SIZES[-2])}, below the largest run "
+            f"(n = {compact_number(SIZES[-1])})") in performance
 
 
 def test_e2e_that_never_overtakes_gives_not_reached_and_no_number(tmp_path):
