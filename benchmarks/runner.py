@@ -213,7 +213,7 @@ def _validate(cfg: DictConfig) -> None:
     if method.approach != approach:
         raise ConfigError(
             f"method={method.name} belongs to approach={method.approach}, not approach={approach}; "
-            f"add approach={method.approach} or pick a {approach} method"
+            f"add approach={method.approach} or pick a method of approach={approach}"
         )
     seed = cfg.seed
     if isinstance(seed, bool) or not isinstance(seed, int):
