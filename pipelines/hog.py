@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipelines.stateless import StatelessTransformer
 
 
-class HOG(TransformerMixin, BaseEstimator):
+class HOG(StatelessTransformer):
     """Histogram of oriented gradients of grey images.
 
     Blocks are 2×2 cells with a stride of one cell and L2-Hys normalisation, as in
@@ -31,19 +32,13 @@ class HOG(TransformerMixin, BaseEstimator):
         self.cell_size = cell_size
         self.n_bins = n_bins
 
-    def __sklearn_is_fitted__(self) -> bool:
-        return True  # stateless: nothing is learned from data
-
-    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "HOG":
-        self._descriptor(np.asarray(X))
-        return self
-
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
-        descriptor = self._descriptor(X)
+        descriptor = self._check(X)
         return np.stack([descriptor.compute(image).ravel() for image in X])
 
-    def _descriptor(self, X: np.ndarray) -> cv2.HOGDescriptor:
+    def _check(self, X: np.ndarray) -> cv2.HOGDescriptor:
+        """The descriptor for ``X``'s image size, once ``X`` and the cell size are checked."""
         if X.ndim != 3 or X.dtype != np.uint8:
             raise ValueError(f"HOG expects (n, H, W) uint8 images, got {X.dtype} {X.shape}")
         height, width = X.shape[1:]

@@ -6,10 +6,11 @@ import numbers
 
 import numpy as np
 from skimage.feature import local_binary_pattern
-from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipelines.stateless import StatelessTransformer
 
 
-class LBP(TransformerMixin, BaseEstimator):
+class LBP(StatelessTransformer):
     """Histograms of uniform local binary patterns over a grid of cells.
 
     Each pixel gets the rotation-invariant uniform LBP code of its ``n_points``
@@ -43,23 +44,14 @@ class LBP(TransformerMixin, BaseEstimator):
         self.n_points = n_points
         self.radius = radius
 
-    def __sklearn_is_fitted__(self) -> bool:
-        return True  # stateless: nothing is learned from data
-
-    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "LBP":
-        self._check(np.asarray(X))
-        return self
-
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
         self._check(X)
         n, height, width = X.shape
-        if n == 0:
-            return np.zeros((0, (height // self.cell_size) * (width // self.cell_size) * (self.n_points + 2)),
-                            np.float32)
         c, n_codes = self.cell_size, self.n_points + 2
-        codes = np.stack([local_binary_pattern(image, self.n_points, self.radius, method="uniform")
-                          for image in X]).astype(np.int64)
+        codes = np.empty(X.shape, np.int64)
+        for i, image in enumerate(X):
+            codes[i] = local_binary_pattern(image, self.n_points, self.radius, method="uniform")
         # the cell of each pixel, numbered row-major over the grid
         cell = (np.arange(height) // c)[:, None] * (width // c) + (np.arange(width) // c)[None, :]
         n_cells = (height // c) * (width // c)

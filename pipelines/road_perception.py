@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipelines.stateless import StatelessTransformer
 
 #: rows of the 96-pixel frame above the indicator bar (the bottom 12 rows)
 SCENE_ROWS = 84
@@ -16,7 +17,7 @@ CAR_COLUMN = 47.5
 #: frames per chunk in transform
 _CHUNK = 2048
 
-class RoadPerception(TransformerMixin, BaseEstimator):
+class RoadPerception(StatelessTransformer):
     """Lateral offset and heading of the road ahead of the car, from one frame.
 
     The road is asphalt grey: low saturation and medium value in HSV (grass is
@@ -50,13 +51,6 @@ class RoadPerception(TransformerMixin, BaseEstimator):
         self.band_height = band_height
         self.max_saturation = max_saturation
         self.value_range = value_range
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return True  # stateless: nothing is learned from data
-
-    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> "RoadPerception":
-        self._check(np.asarray(X))
-        return self
 
     def road_mask(self, X: np.ndarray) -> np.ndarray:
         """``(n, 84, 96)`` bool road pixels of the scene (indicator bar cut off)."""

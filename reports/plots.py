@@ -216,9 +216,10 @@ def _plot_fits(axes: Axes, analysis: PanelAnalysis) -> None:
         axes.plot(grid, analysis.curves.scale.score(fit.predict(grid)), color=side_colour(side.approach),
                   linewidth=1.2, linestyle=":", alpha=0.9)
     measured = [pair for pair in analysis.pairs if pair.crossover.kind == MEASURED]
+    # With several pairs, each line names its pair and takes its own dash pattern.
+    named = len(analysis.pairs) > 1
     for index, pair in enumerate(measured):
-        # With several pairs, each line names its pair and takes its own dash pattern.
-        which = f" {pair.label}" if len(analysis.pairs) > 1 else ""
+        which = f" {pair.label}" if named else ""
         axes.axvline(pair.crossover.size, color=OTHER_COLOUR, linewidth=1,
                      linestyle=CROSSOVER_LINESTYLES[index % len(CROSSOVER_LINESTYLES)],
                      label=f"crossover{which} ≈ {compact_number(pair.crossover.size)}")
