@@ -13,7 +13,8 @@ APT_PACKAGES := dataset-fashion-mnist wordnet-base \
 DEMO_DIR := outputs/multirun/demo
 
 .PHONY: setup data demo report paper results test test-slow bench clean
-TASKS := image text speech driving
+# The registry is the config tree: one task per file of conf/task/.
+TASKS := $(sort $(basename $(notdir $(wildcard conf/task/*.yaml))))
 PAPER_DIR := outputs/multirun/paper
 
 setup: $(VENV)/.installed
@@ -75,7 +76,7 @@ test-slow: setup data
 	$(BIN)/python -m pytest -m slow
 
 bench: setup data
-	$(BIN)/python -m benchmarks.perf_cnn
+	$(BIN)/python -m benchmarks.perf.cnn_throughput
 
 clean:
 	rm -rf outputs multirun .pytest_cache

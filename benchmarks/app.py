@@ -10,6 +10,12 @@ from benchmarks import process
 
 process.configure()  # before torch or numpy start their thread pools
 
+from benchmarks import registry  # noqa: E402
+
+# At import, not in main(): launcher workers and cluster jobs import this module
+# (to unpickle the task function) before they compose their job's config.
+registry.register_pairs()
+
 import hydra  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from hydra.types import RunMode  # noqa: E402
@@ -21,7 +27,8 @@ CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 def main() -> None:
     """The ``e2ebench`` console script: check the output folder, then run Hydra."""
     args = sys.argv[1:]
-    problem = _unsweepable_key(args) or _bad_parallel_jobs(args) or _unwritable_output(args)
+    problem = (_replaced_key(args) or _unsweepable_key(args) or _bad_parallel_jobs(args)
+               or _unwritable_output(args))
     if problem:
         print(f"e2ebench: error: {problem}", file=sys.stderr)
         sys.exit(2)
@@ -55,6 +62,18 @@ def _unwritable_output(args: list[str]) -> str | None:
             return f"cannot create the output folder {folder}: {exc.strerror or exc}"
         if not os.access(folder, os.W_OK | os.X_OK):
             return f"cannot write into the output folder {folder}: permission denied"
+    return None
+
+
+def _replaced_key(args: list[str]) -> str | None:
+    """Why an override names a key that an earlier version had, if it does (Hydra would say "not in struct")."""
+    for arg in args:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+~") == "data.source":
+            by_task = "; ".join(f"task={task}: {', '.join(d for d, ts in registry.datasets().items() if task in ts)}"
+                                for task in registry.tasks())
+            return (f"{arg}: data.source was replaced by the dataset config group; pick a dataset with "
+                    f"dataset=NAME ({by_task})")
     return None
 
 

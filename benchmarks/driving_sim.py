@@ -2,7 +2,7 @@
 off-track counter and one rollout loop used by the expert, the demonstrations and
 both sides of the driving pair.
 
-Facts this module relies on (DESIGN.md §6): frames are ``(96, 96, 3)`` uint8; the
+Facts this module relies on (measured on gymnasium 1.x): frames are ``(96, 96, 3)`` uint8; the
 same track seed gives a bit-identical episode for the same actions; the first 50
 frames zoom in from far above (:data:`ZOOM_FRAMES`), so nobody steers during them;
 the bottom 12 rows are the indicator bar. Leaving the road does not end an

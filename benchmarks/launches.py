@@ -39,7 +39,7 @@ def launch_id() -> str | None:
     return os.environ.get(LAUNCH_ENV)
 
 
-def note(sweep_root: str | Path, outcome: str, overrides: list[str], **details: Any) -> None:
+def record_outcome(sweep_root: str | Path, outcome: str, overrides: list[str], **details: Any) -> None:
     """Append what became of one job to the current launch's ledger (nothing outside a launch).
 
     One ``write`` of one line in append mode, so lines of jobs running at once do

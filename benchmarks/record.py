@@ -1,5 +1,9 @@
 """The run record: one ``result.json`` per job (README: The run record).
 
+:class:`RunRecord` is its schema: the runner writes through it and the report
+reads through it (after lm-evaluation-harness's ``result_schema.py``). It is
+versioned; older records are upgraded when read (:mod:`benchmarks.migrations`).
+
 Records are written atomically (temporary file in the same folder, ``fsync``,
 ``os.replace``), so a reader never sees half a record: a job killed mid-write
 leaves at most a ``*.tmp`` file, which readers ignore.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+from dataclasses import MISSING, asdict, dataclass, field, fields
 import hashlib
 import json
 import logging
@@ -22,7 +27,7 @@ from typing import Any, Iterator
 
 from omegaconf import DictConfig, OmegaConf
 
-SCHEMA = 1
+SCHEMA = 2
 RECORD_NAME = "result.json"
 #: written when a job starts (with its ``pid`` and ``host``) and removed once its record is written
 RUNNING_NAME = "running.json"
@@ -32,6 +37,97 @@ RUNNING_NAME = "running.json"
 _HASH_EXCLUDED_KEYS = ("paths", "logger", "hydra", "name", "threads", "progress_bar")
 
 log = logging.getLogger(__name__)
+
+#: the job's outcome: ``ok`` (metrics recorded) or ``failed`` (``error`` says why)
+STATUSES = ("ok", "failed")
+
+
+@dataclass
+class RunRecord:
+    """One job's ``result.json``, schema 2.
+
+    Attributes:
+        schema: the record format's version (:data:`SCHEMA`).
+        task, dataset, approach, method: what ran (``"image"``, ``"fashion_mnist"``,
+            ``"pipeline"``, ``"hog_svm"``); ``dataset`` and ``method`` may be ``None``
+            in a record of a job that failed before they were known.
+        train_size: training examples actually used (``None`` if the job failed first).
+        seed: the run's seed.
+        primary_metric, higher_is_better: the task's main metric and its direction.
+        status: ``"ok"`` or ``"failed"``; error: the failure's message and traceback tail.
+        metrics, val_metrics: test and validation metrics, ``{name: number}``; breakdowns
+            are named ``<metric>@<factor>=<level>,...``.
+        cost: ``fit_time_s``, ``feature_time_s``, ``predict_time_s`` (s),
+            ``latency_ms_per_sample`` (ms), ``train_flops``, ``n_params``,
+            ``peak_rss_mb``, ``baseline_rss_mb`` (MiB).
+        hyperparameters: the chosen candidate's parameters.
+        tuning: ``{"budget": int, "trials": [{"params", "val_score", ...}]}``.
+        artifacts: files the job kept, relative to its folder (figures).
+        config: the resolved config; config_hash: :func:`config_hash` of it.
+        overrides: the job's Hydra overrides.
+        env: versions, CPU, device, threads, git commit.
+        launch: the id of the ``e2ebench`` command that ran it (``None`` for a single run).
+        started_at, finished_at: UTC ISO 8601 times.
+    """
+
+    task: str
+    approach: str
+    status: str
+    config_hash: str
+    schema: int = SCHEMA
+    dataset: str | None = None
+    method: str | None = None
+    train_size: int | None = None
+    seed: int | None = None
+    primary_metric: str | None = None
+    higher_is_better: bool | None = None
+    error: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    val_metrics: dict[str, Any] = field(default_factory=dict)
+    cost: dict[str, Any] = field(default_factory=dict)
+    hyperparameters: dict[str, Any] = field(default_factory=dict)
+    tuning: dict[str, Any] | None = None
+    artifacts: list[str] | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    overrides: list[str] = field(default_factory=list)
+    env: dict[str, Any] = field(default_factory=dict)
+    launch: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "RunRecord":
+        """Check ``data`` (a parsed ``result.json``) and upgrade an older schema.
+
+        Raises:
+            ValueError: not an object, an unknown schema, an unknown field, a missing
+                ``task``/``approach``/``status``/``config_hash``, or a field of the wrong type.
+        """
+        from benchmarks.migrations import upgrade
+
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        data = upgrade(data)
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"schema {data.get('schema')!r}: this version of e2ebench reads schemas 1 to {SCHEMA}")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+        missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+                   and data.get(f.name) is None]
+        if missing:
+            raise ValueError(f"missing field(s) {', '.join(missing)}")
+        if data["status"] not in STATUSES:
+            raise ValueError(f"status {data['status']!r} is not one of {', '.join(STATUSES)}")
+        for name in ("metrics", "val_metrics", "cost", "hyperparameters", "config", "env"):
+            if not isinstance(data.get(name, {}), dict):
+                raise ValueError(f"{name} is {type(data[name]).__name__}, not an object")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as ``result.json`` holds it (fields in schema order)."""
+        return asdict(self)
 
 
 def utc_now() -> str:
@@ -70,10 +166,16 @@ def _without_values(node: Any, drop: set[str]) -> Any:
 def write_record(record: dict[str, Any], folder: str | Path, name: str = RECORD_NAME) -> Path:
     """Write ``record`` as ``folder/result.json`` (or ``folder/name``) atomically and return its path.
 
+    A ``result.json`` goes through :class:`RunRecord`, so only schema-valid records are
+    written; other files (the ``running.json`` marker) are written as given.
+
     Raises:
         OSError: the folder is not writable or the disk is full. The previous
             ``result.json`` in ``folder`` (if any) is left untouched.
+        ValueError: a ``result.json`` that :meth:`RunRecord.from_dict` refuses.
     """
+    if name == RECORD_NAME:
+        record = RunRecord.from_dict(record).to_dict()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
@@ -141,11 +243,21 @@ def read_record(path: str | Path) -> dict[str, Any] | None:
 
 
 def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Yield ``(path, record)`` for every readable ``result.json`` below ``root``."""
+    """Yield ``(path, record)`` for every readable ``result.json`` below ``root``, in today's schema.
+
+    Records of an older schema are upgraded (:mod:`benchmarks.migrations`), so their
+    config hashes are today's and a resumed sweep skips the jobs they hold.
+    """
+    from benchmarks.migrations import upgrade
+
     for path in sorted(Path(root).rglob(RECORD_NAME)):
         record = read_record(path)
-        if record is not None:
-            yield path, record
+        if record is None:
+            continue
+        try:
+            yield path, upgrade(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a hand-edited old record
+            log.warning("ignoring run record %s: cannot upgrade it from schema %r: %s", path, record.get("schema"), exc)
 
 
 def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:

@@ -3,13 +3,14 @@
 The runner knows nothing about particular tasks or methods: it instantiates the
 task and the method's estimator from their ``_target_`` and talks to them
 through :class:`benchmarks.tasks.Task` and the estimator protocol
-``fit(X, y, X_val, y_val)`` / ``predict(X)`` (see ``pipelines.validated`` and
+``fit(X, y, X_val, y_val)`` / ``predict(X)`` (see ``pipelines.tuned`` and
 ``e2e_models.estimator``).
 """
 
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 import platform
 import shutil
@@ -24,24 +25,27 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
+from benchmarks.estimator import FITTED_ATTRIBUTES
+from benchmarks.params import Interval, check_params, positive_int
+from benchmarks.registry import APPROACHES
 from benchmarks.record import (
     RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
     utc_now, write_record,
 )
-from benchmarks.launches import launch_id, note
+from benchmarks.launches import launch_id, record_outcome
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData
 
 log = logging.getLogger(__name__)
 
-APPROACHES = ("pipeline", "e2e")
 # The top-level keys of conf/config.yaml and its groups; Hydra accepts any new key
 # added with "+", and one that nothing reads would silently change nothing.
 CONFIG_KEYS = frozenset({
-    "task", "approach", "method", "logger", "name", "train_size", "seed", "threads",
+    "task", "dataset", "pair", "approach", "method", "logger", "name", "train_size", "seed", "threads",
     "data", "tuning", "paths", "trainer", "learning_curve_sizes",
 })
-DATA_KEYS = frozenset({"source", "train_noise"})
+#: ``data.*``: settings of the training data that both sides share (speech's noise condition)
+DATA_KEYS = frozenset({"train_noise"})
 
 
 def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
@@ -85,11 +89,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}
         _validate(cfg)
-        task: Task = instantiate(cfg.task)
-        if task.name not in cfg.method.tasks:
-            raise ConfigError(f"method={cfg.method.name} is for task {', '.join(cfg.method.tasks)}, "
-                              f"not task={task.name}")
-        record.update(task=task.name, dataset=task.dataset,
+        task = build_task(cfg)
+        for kind, key in (("method", cfg.method), ("dataset", cfg.dataset)):
+            if task.name not in key.tasks:
+                raise ConfigError(f"{kind}={key.name} is for task {', '.join(key.tasks)}, not task={task.name}")
+        record.update(task=task.name, dataset=cfg.dataset.name,
                       primary_metric=task.primary_metric, higher_is_better=task.higher_is_better)
         logger = instantiate(cfg.logger) if cfg.get("logger") else None
         if logger is not None:
@@ -110,11 +114,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     try:
         write_record(record, out_dir)
         (out_dir / RUNNING_NAME).unlink(missing_ok=True)
-    except OSError as exc:  # disk full, folder gone: say so, keep the sweep going
+    except (OSError, ValueError) as exc:  # disk full, folder gone, a record the schema refuses: keep going
         log.error("could not write the run record in %s: %s", out_dir, exc)
         exception = exception or exc
         error = f"no run record was written ({exc}); see {out_dir / 'app.log'}"
-    note(sweep_root, "ok" if exception is None else "failed", overrides, config_hash=cfg_hash, error=error)
+    record_outcome(sweep_root, "ok" if exception is None else "failed", overrides, config_hash=cfg_hash, error=error)
     if logger is not None:
         _log_to_tracker(logger, record)
     if exception is not None:
@@ -126,6 +130,12 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
 
 #: held while a job is claimed (a fraction of a second), beside the sweep's job folders
 CLAIM_LOCK = ".claim.lock"
+
+
+def build_task(cfg: DictConfig) -> Task:
+    """The job's task, holding the dataset's loader (``cfg.task`` and ``cfg.dataset.loader``)."""
+    # _partial_: a loader (a dataclass) passed to instantiate itself would become a DictConfig
+    return instantiate(cfg.task, _partial_=True)(dataset=instantiate(cfg.dataset.loader))
 
 
 def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str, Any] | None:
@@ -152,12 +162,12 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
             mine = marker.get("launch") is not None and marker.get("launch") == launch_id()
             log.info("not started: this job is already running in process %s (since %s)%s", marker.get("pid"),
                      marker.get("started_at"), "; the sweep lists it twice" if mine else "")
-            note(sweep_root, "blocked", overrides, config_hash=cfg_hash, pid=marker.get("pid"))
+            record_outcome(sweep_root, "blocked", overrides, config_hash=cfg_hash, pid=marker.get("pid"))
             return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
         done = find_ok_record(sweep_root, cfg_hash)
         if done is not None:
             log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
-            note(sweep_root, "skipped", overrides, config_hash=cfg_hash)
+            record_outcome(sweep_root, "skipped", overrides, config_hash=cfg_hash)
             return {"status": "ok", "skipped": True, "path": str(done), "config_hash": cfg_hash}
         try:
             # If the process dies (killed by the OS for memory, say), the joblib
@@ -173,7 +183,7 @@ def _new_record(cfg: DictConfig, cfg_hash: str, overrides: Sequence[str], task_c
     """A ``failed`` record of the job as it starts; fields are filled in as it runs."""
     return {
         "schema": SCHEMA,
-        "task": task_choice, "dataset": None,
+        "task": task_choice, "dataset": OmegaConf.select(cfg, "dataset.name"),
         "approach": OmegaConf.select(cfg, "approach.name"), "method": OmegaConf.select(cfg, "method.name"),
         "train_size": cfg.get("train_size"), "seed": cfg.get("seed"),
         "primary_metric": None, "higher_is_better": None,
@@ -215,25 +225,17 @@ def _validate(cfg: DictConfig) -> None:
             f"method={method.name} belongs to approach={method.approach}, not approach={approach}; "
             f"add approach={method.approach} or pick a method of approach={approach}"
         )
-    seed = cfg.seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ConfigError(f"seed={seed!r} must be an integer (0 is valid)")
-    if not 0 <= seed < 2**32:
-        # numpy's SeedSequence, which draws the subsets, takes no negative seeds, and
-        # Lightning's seed_everything none of 2**32 or more
-        raise ConfigError(f"seed={seed} must be between 0 and {2**32 - 1}")
-    budget = OmegaConf.select(cfg, "tuning.budget")
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        raise ConfigError(f"tuning.budget={budget!r} must be a positive integer")
+    # numpy's SeedSequence, which draws the subsets, takes no negative seeds, and
+    # Lightning's seed_everything none of 2**32 or more
+    check_params(cfg, {"seed": [Interval(numbers.Integral, 0, 2**32 - 1, closed="both")]})
+    check_params(cfg.tuning, {"budget": positive_int()}, "tuning.")
     _validate_trainer(cfg.get("trainer") or {})
 
 
 def _validate_trainer(trainer: DictConfig) -> None:
     """The ``trainer.*`` values Lightning would accept but the runner can't use, or rejects obscurely."""
-    epochs = trainer.get("max_epochs")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        # Lightning reads -1 as "no limit" and 0 as "don't train"; neither makes a benchmark run.
-        raise ConfigError(f"trainer.max_epochs={epochs!r} must be a positive integer")
+    # Lightning reads -1 as "no limit" and 0 as "don't train"; neither makes a benchmark run.
+    check_params(trainer, {"max_epochs": positive_int()}, "trainer.")
     for key in ("devices", "num_nodes"):
         value = trainer.get(key, 1)
         one_index = OmegaConf.is_list(value) and len(value) == 1  # devices=[0]: one chosen GPU
@@ -254,11 +256,18 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
              task.name, record["approach"], record["method"], len(train), cfg.seed)
 
     estimator = instantiate(cfg.method.estimator, logger=logger)
+    if cfg.method.get("wrapper") is not None:
+        # a meta-estimator around the method's own (DAgger around PilotNet)
+        estimator = instantiate(cfg.method.wrapper)(base=estimator)
     if hasattr(estimator, "warm_up"):
         estimator.warm_up()  # one-off per-process costs (numba compilation) are not the method's
     start = time.perf_counter()
     estimator.fit(train.X, train.y, data.val.X, data.val.y)
     fit_time = time.perf_counter() - start
+    missing = [name for name in FITTED_ATTRIBUTES if not hasattr(estimator, name)]
+    if missing:
+        raise TypeError(f"{type(estimator).__name__} breaks the estimator contract (benchmarks/estimator.py): "
+                        f"after fit it has no {', '.join(missing)}")
 
     record["val_metrics"] = task.evaluate(data.val.y, estimator.predict(data.val.X))
     start = time.perf_counter()
@@ -316,8 +325,7 @@ def configure_threads(threads: int | None, n_parallel: int = 1) -> int:
     cores = available_cores()
     if threads is None:
         threads = max(1, cores // max(1, n_parallel))
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ConfigError(f"threads={threads!r} must be a positive integer or null")
+    check_params({"threads": threads}, {"threads": positive_int()})
     if threads > cores:
         # Oversubscribing only slows a job down, and thousands of threads can exhaust the machine.
         raise ConfigError(f"threads={threads} exceeds the {cores} core(s) this job may use; use at most {cores}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from e2e_models.bytes import N_SYMBOLS, PAD, ByteClassifier
+from e2e_models.byte_encoding import N_SYMBOLS, PAD, ByteClassifier
 
 
 class ByteTransformer(ByteClassifier):

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from e2e_models.bytes import N_SYMBOLS, PAD, ByteClassifier
+from e2e_models.byte_encoding import N_SYMBOLS, PAD, ByteClassifier
 
 
 class CharCNN(ByteClassifier):

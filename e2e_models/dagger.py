@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import numbers
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from benchmarks.driving_sim import drive
+from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.experts.pure_pursuit import PurePursuit
-from benchmarks.tasks.driving import SPLIT_SEEDS
 from e2e_models.estimator import LightningEstimator
 
 log = logging.getLogger(__name__)
@@ -37,38 +39,43 @@ class DAgger(BaseEstimator):
         base: the ``LightningEstimator`` trained in every round (a PilotNet).
         rounds: relabelling rounds after the first fit.
         relabel_fraction: share of the label budget spent on relabelled frames, in [0, 1).
-        n_tracks: training tracks (seeds 1000, 1001, ...) the rollouts may use,
-            visited in an order seeded by ``seed``.
+        train_seed, n_tracks: the training tracks the rollouts may use, seeds
+            ``train_seed .. train_seed + n_tracks - 1`` (the dataset's, from its
+            config), visited in an order seeded by ``seed``.
         seed: seeds the track order (the base has its own seed).
-        logger: passed on to nothing; accepted because the runner gives every estimator one.
 
     Attributes (after ``fit``): those of ``base`` (``best_params_``,
     ``search_results_`` of the last round, ``n_params_``), ``train_flops_``
     summed over rounds, ``feature_time_s_`` (0.0), ``n_relabelled_`` (int).
 
     Raises:
-        ValueError: ``rounds`` < 1 or ``relabel_fraction`` outside [0, 1).
+        ConfigError: ``rounds`` < 1, ``relabel_fraction`` outside [0, 1), or bad track seeds.
     """
 
+    _parameter_constraints = {
+        "rounds": positive_int(),
+        "relabel_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
+        "train_seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "n_tracks": positive_int(),
+    }
+
     def __init__(self, base: LightningEstimator, rounds: int = 2, relabel_fraction: float = 0.4,
-                 n_tracks: int = 60, seed: int = 0, logger: Any = None) -> None:
+                 train_seed: int = 1000, n_tracks: int = 60, seed: int = 0) -> None:
         self.base = base
         self.rounds = rounds
         self.relabel_fraction = relabel_fraction
+        self.train_seed = train_seed
         self.n_tracks = n_tracks
         self.seed = seed
-        self.logger = logger
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> "DAgger":
         """Behaviour cloning on a prefix of ``X`` ``(n, 96, 96, 3)`` uint8 with steering ``y``
         ``(n,)`` float32 in [-1, 1], then ``rounds`` of expert relabelling; returns ``self``."""
-        if self.rounds < 1 or not 0 <= self.relabel_fraction < 1:
-            raise ValueError(f"DAgger needs rounds >= 1 and 0 <= relabel_fraction < 1, "
-                             f"got {self.rounds} and {self.relabel_fraction}")
+        check_params(self, self._parameter_constraints, "method.wrapper.")
         n_extra = int(round(self.relabel_fraction * len(y)))
         X, y = X[:len(y) - n_extra], np.asarray(y[:len(y) - n_extra], dtype=np.float32)
         per_round = np.diff(np.linspace(0, n_extra, self.rounds + 1).round().astype(int))
-        tracks = iter(SPLIT_SEEDS["train"] + np.random.default_rng(self.seed).permutation(self.n_tracks))
+        tracks = iter(self.train_seed + np.random.default_rng(self.seed).permutation(self.n_tracks))
         expert = PurePursuit()
         flops = 0
         self.base.fit(X, y, X_val, y_val)
@@ -76,7 +83,7 @@ class DAgger(BaseEstimator):
         for r, want in enumerate(per_round):
             frames, labels = [], []
             while len(labels) < want:
-                track = int(next(tracks, SPLIT_SEEDS["train"]))
+                track = int(next(tracks, self.train_seed))
                 ep = drive(self._steer, track, max_steps=50 + want - len(labels), label_fn=expert, record=True)
                 frames += ep.frames
                 labels += ep.labels
@@ -94,7 +101,8 @@ class DAgger(BaseEstimator):
         return self
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Steering ``(n,)`` float32 for ``(n, 96, 96, 3)`` uint8 frames."""
+        """Steering ``(n,)`` float32 for ``(n, 96, 96, 3)`` uint8 frames (``NotFittedError`` before ``fit``)."""
+        check_is_fitted(self, "n_relabelled_")
         return self.base.predict(X)
 
     def _steer(self, frame: np.ndarray, env: Any) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
+import numbers
 import shutil
 import sys
 import tempfile
@@ -18,9 +19,11 @@ from lightning.fabric.utilities.throughput import measure_flops
 from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
 from lightning.pytorch.loggers import CSVLogger
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from benchmarks.errors import ConfigError
-from benchmarks.tuning import candidates, check_fixed_settings
+from benchmarks.params import Interval, check_params, positive_int
+from benchmarks.tuning import check_fixed_settings, search
 from e2e_models.datamodule import ArrayDataModule
 
 log = logging.getLogger(__name__)
@@ -38,12 +41,12 @@ class LightningEstimator(BaseEstimator):
 
     Args:
         module: a callable (``_partial_`` Hydra target) returning an
-            ``e2e_models.module.SupervisedModule`` (its ``loss``, ``decode``,
+            ``e2e_models.supervised.SupervisedModule`` (its ``loss``, ``decode``,
             ``monitor``, ``encode_inputs`` and ``encode_targets`` define the
             task's side of training). Keyword arguments come from the candidate;
-            ``n_classes``, when the callable takes it and the config does not
-            set it, is ``max label + 1`` over the training and validation
-            labels. ``encode_inputs`` is applied to the training, validation and
+            ``n_classes`` and ``input_shape``, when the callable takes them and
+            the config does not set them, come from the data (see
+            ``_implied_module_kwargs``). ``encode_inputs`` is applied to the training, validation and
             prediction inputs before they become tensors (text -> bytes, say).
         param_grid: ``{module_kwarg: [values]}`` to search.
         budget: at most this many candidates (shared with the pipeline side).
@@ -64,6 +67,13 @@ class LightningEstimator(BaseEstimator):
     ``measure_flops``; validation passes excluded; variable-length inputs are
     counted at their median length), ``epochs_`` (per candidate).
     """
+
+    _parameter_constraints = {
+        "budget": positive_int(),
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "batch_size": positive_int(),
+        "patience": positive_int(),
+    }
 
     def __init__(self, module: Callable[..., L.LightningModule], param_grid: Mapping[str, list] | None = None,
                  budget: int = 4, seed: int = 0, batch_size: int = 128, patience: int = 3,
@@ -86,6 +96,7 @@ class LightningEstimator(BaseEstimator):
         strings for text), ``y``/``y_val`` their labels (``(n,)`` class indices,
         steering values, or transcripts), encoded by the module. Returns ``self``.
         """
+        check_params(self, self._parameter_constraints, "method.estimator.")
         out = Path(self.output_dir) if self.output_dir is not None else Path(tempfile.mkdtemp(prefix="e2ebench-"))
         # a re-run of a killed job starts from scratch, not from its stale files
         for stale in ("checkpoints", "trials"):
@@ -95,12 +106,11 @@ class LightningEstimator(BaseEstimator):
             trainer_kwargs["enable_progress_bar"] = sys.stderr.isatty()
         trainer_kwargs.setdefault("enable_model_summary", False)
 
-        self.search_results_, self.epochs_ = [], []
         self.train_flops_ = 0
-        best = None
-        fixed = _implied_module_kwargs(self.module, y, y_val)
+        self.epochs_ = []
+        fixed = _implied_module_kwargs(self.module, X, y, y_val)
         self._check_grid(fixed)
-        for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
+        def fit_candidate(trial: int, params: dict[str, Any]):
             L.seed_everything(self.seed, workers=True, verbose=False)
             model = self.module(**fixed, **params)
             # per candidate: a candidate may change the encoding (max_len, say);
@@ -109,12 +119,12 @@ class LightningEstimator(BaseEstimator):
             y_enc, y_val_enc = model.encode_targets(y), model.encode_targets(y_val)
             datamodule = ArrayDataModule(X_enc, y_enc, X_val_enc, y_val_enc, self.batch_size, self.seed,
                                          model.input_lengths(X_enc), model.input_lengths(X_val_enc))
-            monitor = {"monitor": model.monitor, "mode": model.monitor_mode}
+            watch = {"monitor": model.monitor, "mode": model.monitor_mode}
             checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
-                                         save_top_k=1, enable_version_counter=False, **monitor)
+                                         save_top_k=1, enable_version_counter=False, **watch)
             trainer = L.Trainer(
                 **trainer_kwargs,
-                callbacks=[EarlyStopping(patience=self.patience, **monitor), checkpoint],
+                callbacks=[EarlyStopping(patience=self.patience, **watch), checkpoint],
                 logger=CSVLogger(out, name="trials", version=str(trial)),
                 default_root_dir=out,
             )
@@ -124,17 +134,14 @@ class LightningEstimator(BaseEstimator):
             trainer.fit(model, datamodule=datamodule)
             epochs = trainer.current_epoch
             self.train_flops_ += flops_per_example * len(y_enc) * epochs
-            score = float(checkpoint.best_model_score)
             self.epochs_.append(epochs)
-            self.search_results_.append({"params": params, "val_score": score, "epochs": epochs})
-            log.info("trial %d %s: %s %.4f after %d epochs", trial, params, model.monitor, score, epochs)
-            if self.logger is not None:
-                self.logger.log_metrics({f"trial_{model.monitor}": score}, step=trial)
-            better = (lambda a, b: a > b) if model.monitor_mode == "max" else (lambda a, b: a < b)
-            if best is None or better(score, best[0]):
-                best = (score, params, checkpoint.best_model_path)
+            return checkpoint.best_model_score, checkpoint.best_model_path, {"epochs": epochs}
 
-        self.best_score_, self.best_params_, best_path = best
+        # monitor and monitor_mode are class attributes: every candidate watches the same metric
+        module_class = getattr(self.module, "func", self.module)
+        self.best_score_, self.best_params_, best_path, self.search_results_ = search(
+            self.param_grid, self.budget, self.seed, fit_candidate,
+            higher_is_better=module_class.monitor_mode == "max", metric=module_class.monitor, logger=self.logger)
         self.model_ = self.module(**fixed, **self.best_params_)
         state = torch.load(best_path, map_location="cpu", weights_only=False)["state_dict"]
         self.model_.load_state_dict(state)
@@ -172,6 +179,7 @@ class LightningEstimator(BaseEstimator):
         model's ``decode`` gives tensors (class indices ``(n,)`` int64 for
         classifiers), or a list of ``n`` items when it gives lists (strings).
         """
+        check_is_fitted(self, "model_")
         self.model_.eval()
         X = self.model_.encode_inputs(X)
         lengths = self.model_.input_lengths(X)
@@ -188,25 +196,28 @@ class LightningEstimator(BaseEstimator):
         return [items[j] for j in np.argsort(order)]
 
 
-def _implied_module_kwargs(module: Callable[..., L.LightningModule], y: np.ndarray,
+def _implied_module_kwargs(module: Callable[..., L.LightningModule], X: Any, y: np.ndarray,
                            y_val: np.ndarray) -> dict[str, Any]:
-    """``{"n_classes": K}`` from the labels when the module takes it and the config left it out.
+    """What the data says about the model's size, for the arguments the config left out.
 
-    Labels are class indices ``0..K-1``; the validation split holds every class,
-    so ``K = max(y, y_val) + 1`` even when a small training subset lacks one.
-    This lets one method config serve data sources with different class
-    counts (WordNet supersenses: 24, AG News: 4).
+    ``n_classes``: labels are class indices ``0..K-1`` and the validation split
+    holds every class, so ``K = max(y, y_val) + 1`` even when a small training
+    subset lacks one. ``input_shape``: ``X.shape[1:]`` of array inputs (images
+    ``(H, W)`` or ``(H, W, C)``). So one method config serves datasets of
+    different class counts and image sizes (WordNet: 24 classes, AG News: 4;
+    Fashion-MNIST 28x28 grey, CIFAR-10 32x32 colour).
     """
     bound = getattr(module, "keywords", None) or {}  # a functools.partial from Hydra's _partial_
-    if "n_classes" in bound:
-        return {}
     try:
-        takes_it = "n_classes" in inspect.signature(module).parameters
+        parameters = inspect.signature(module).parameters
     except (TypeError, ValueError):
-        takes_it = False
-    if not takes_it:
         return {}
-    return {"n_classes": int(max(np.max(y), np.max(y_val))) + 1}
+    implied = {}
+    if "n_classes" in parameters and "n_classes" not in bound:
+        implied["n_classes"] = int(max(np.max(y), np.max(y_val))) + 1
+    if "input_shape" in parameters and "input_shape" not in bound and isinstance(X, np.ndarray):
+        implied["input_shape"] = tuple(int(d) for d in X.shape[1:])
+    return implied
 
 
 def _train_flops_per_example(model: L.LightningModule, x: np.ndarray, y: np.ndarray) -> int:

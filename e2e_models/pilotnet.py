@@ -9,7 +9,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from e2e_models.module import SupervisedModule
+from e2e_models.supervised import SupervisedModule
 
 
 class PilotNet(SupervisedModule):

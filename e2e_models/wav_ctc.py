@@ -10,7 +10,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from benchmarks.datasets.spoken_digits import WORDS
-from e2e_models.module import SupervisedModule
+from e2e_models.supervised import SupervisedModule
 
 #: CTC blank; word ``WORDS[i]`` is label ``i + 1``
 BLANK = 0

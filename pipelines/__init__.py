@@ -1,1 +1,1 @@
-"""Handcrafted-feature pipelines: one feature extractor per file, tuned by ``ValidatedPipeline``."""
+"""Handcrafted-feature pipelines: one feature extractor per file, tuned by ``TunedPipeline``."""

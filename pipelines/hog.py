@@ -8,8 +8,33 @@ import numpy as np
 from pipelines.stateless import StatelessTransformer
 
 
+def to_grey(X: np.ndarray, who: str) -> np.ndarray:
+    """Grey images from grey or RGB ones.
+
+    Args:
+        X: ``(n, H, W)`` uint8 grey images, returned unchanged, or ``(n, H, W, 3)``
+            uint8 RGB images, converted with ``cv2.cvtColor(COLOR_RGB2GRAY)``
+            (``0.299 R + 0.587 G + 0.114 B``, rounded).
+        who: the transformer's name, for the error message.
+
+    Returns:
+        ``(n, H, W)`` uint8.
+
+    Raises:
+        ValueError: ``X`` is neither of those.
+    """
+    X = np.asarray(X)
+    if X.dtype == np.uint8 and X.ndim == 4 and X.shape[3] == 3:
+        n, height, width, _ = X.shape
+        # one call for the batch: the conversion is per pixel
+        return cv2.cvtColor(X.reshape(n * height, width, 3), cv2.COLOR_RGB2GRAY).reshape(n, height, width)
+    if X.ndim != 3 or X.dtype != np.uint8:
+        raise ValueError(f"{who} expects (n, H, W) or (n, H, W, 3) uint8 images, got {X.dtype} {X.shape}")
+    return X
+
+
 class HOG(StatelessTransformer):
-    """Histogram of oriented gradients of grey images.
+    """Histogram of oriented gradients of grey images (colour ones are converted to grey first).
 
     Blocks are 2×2 cells with a stride of one cell and L2-Hys normalisation, as in
     Dalal & Triggs 2005 ("Histograms of Oriented Gradients for Human Detection",
@@ -19,13 +44,15 @@ class HOG(StatelessTransformer):
         cell_size: cell side in pixels; must divide the image side.
         n_bins: orientation bins per cell over 0–180° (unsigned gradients).
 
-    Input ``X``: ``(n, H, W)`` uint8 images. Output: ``(n, d)`` float32 with
+    Input ``X``: ``(n, H, W)`` uint8 grey or ``(n, H, W, 3)`` uint8 RGB images
+    (see :func:`to_grey`). Output: ``(n, d)`` float32 with
     ``d = ((H/cell_size) - 1) * ((W/cell_size) - 1) * 4 * n_bins``; for 28×28
     images and ``cell_size=4`` that is 6·6·4·9 = 1296.
 
     Raises:
-        ValueError: ``X`` is not a 3-d uint8 array, or ``cell_size`` does not
-            divide the image side or leaves fewer than 2 cells per side.
+        ValueError: ``X`` is not ``(n, H, W)`` or ``(n, H, W, 3)`` uint8, or
+            ``cell_size`` does not divide the image side or leaves fewer than 2
+            cells per side.
     """
 
     def __init__(self, cell_size: int = 4, n_bins: int = 9) -> None:
@@ -33,15 +60,13 @@ class HOG(StatelessTransformer):
         self.n_bins = n_bins
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X)
+        X = to_grey(X, "HOG")
         descriptor = self._check(X)
         return np.stack([descriptor.compute(image).ravel() for image in X])
 
     def _check(self, X: np.ndarray) -> cv2.HOGDescriptor:
         """The descriptor for ``X``'s image size, once ``X`` and the cell size are checked."""
-        if X.ndim != 3 or X.dtype != np.uint8:
-            raise ValueError(f"HOG expects (n, H, W) uint8 images, got {X.dtype} {X.shape}")
-        height, width = X.shape[1:]
+        height, width = to_grey(X, "HOG").shape[1:]
         c = self.cell_size
         if height % c or width % c or min(height, width) < 2 * c:
             raise ValueError(f"cell_size={c} must divide the {height}x{width} image into >= 2x2 cells")

@@ -7,11 +7,12 @@ import numbers
 import numpy as np
 from skimage.feature import local_binary_pattern
 
+from pipelines.hog import to_grey
 from pipelines.stateless import StatelessTransformer
 
 
 class LBP(StatelessTransformer):
-    """Histograms of uniform local binary patterns over a grid of cells.
+    """Histograms of uniform local binary patterns over a grid of cells, of grey images.
 
     Each pixel gets the rotation-invariant uniform LBP code of its ``n_points``
     neighbours on a circle of ``radius`` pixels (``P + 2`` codes: ``P + 1`` uniform
@@ -29,14 +30,16 @@ class LBP(StatelessTransformer):
         n_points: neighbours sampled on the circle (P).
         radius: circle radius in pixels (R).
 
-    Input ``X``: ``(n, H, W)`` uint8 images. Output: ``(n, d)`` float32 with
+    Input ``X``: ``(n, H, W)`` uint8 grey or ``(n, H, W, 3)`` uint8 RGB images
+    (see :func:`pipelines.hog.to_grey`). Output: ``(n, d)`` float32 with
     ``d = (H/cell_size) * (W/cell_size) * (n_points + 2)``; for 28×28 images,
     ``cell_size=7`` and ``n_points=8`` that is 4·4·10 = 160.
 
     Raises:
-        ValueError: ``X`` is not a 3-d uint8 array, ``cell_size`` or ``n_points``
-            is not a positive integer, ``cell_size`` does not divide the image side,
-            or ``radius`` is not a number in (0, half the image side).
+        ValueError: ``X`` is not ``(n, H, W)`` or ``(n, H, W, 3)`` uint8,
+            ``cell_size`` or ``n_points`` is not a positive integer, ``cell_size``
+            does not divide the image side, or ``radius`` is not a number in (0,
+            half the image side).
     """
 
     def __init__(self, cell_size: int = 7, n_points: int = 8, radius: float = 1.0) -> None:
@@ -45,7 +48,7 @@ class LBP(StatelessTransformer):
         self.radius = radius
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X)
+        X = to_grey(X, "LBP")
         self._check(X)
         n, height, width = X.shape
         c, n_codes = self.cell_size, self.n_points + 2
@@ -61,9 +64,7 @@ class LBP(StatelessTransformer):
         return np.sqrt(counts / (c * c)).astype(np.float32)
 
     def _check(self, X: np.ndarray) -> None:
-        if X.ndim != 3 or X.dtype != np.uint8:
-            raise ValueError(f"LBP expects (n, H, W) uint8 images, got {X.dtype} {X.shape}")
-        height, width = X.shape[1:]
+        height, width = to_grey(X, "LBP").shape[1:]
         for name in ("cell_size", "n_points"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:

@@ -67,7 +67,7 @@ class TfidfNgrams(TransformerMixin, BaseEstimator):
         _check_texts(X)
         self.union_ = FeatureUnion(self._vectorizers())
         F = self.union_.fit_transform(X).tocsr()
-        # an array attribute, so ValidatedPipeline counts the idf weights as learned numbers
+        # an array attribute, so TunedPipeline counts the idf weights as learned numbers
         self.idf_ = np.concatenate([v.idf_ for _, v in self.union_.transformer_list])
         return F
 

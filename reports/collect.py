@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.record import RECORD_NAME, SCHEMA as SUPPORTED_SCHEMA
+from benchmarks.record import RECORD_NAME, RunRecord
 from reports.errors import ReportWarning
 from reports.settings import COLUMN_PREFIX, comparable_config
-
-REQUIRED_FIELDS = ("task", "approach", "status")
 
 #: Columns that lead ``runs.csv``; every other column follows in sorted order.
 KEY_COLUMNS = (
@@ -80,7 +78,7 @@ def find_records(run_dirs: Iterable[str | os.PathLike], exclude: Iterable[str | 
 
 
 def read_record(path: Path) -> dict:
-    """Load one record and check that it looks like a schema-1 run record.
+    """Load one record and check that it is a run record.
 
     Raises:
         ValueError: the file is unreadable, not JSON (e.g. half-written), or fails
@@ -94,19 +92,14 @@ def read_record(path: Path) -> dict:
 
 
 def check_record(record: object) -> dict:
-    """``record`` itself if it looks like a schema-1 run record.
+    """``record`` in today's schema, if it is a run record (:class:`benchmarks.record.RunRecord`).
+
+    Records of an older schema are upgraded (:mod:`benchmarks.migrations`).
 
     Raises:
-        ValueError: not an object, of another schema, or lacking one of ``REQUIRED_FIELDS``.
+        ValueError: not an object, of an unknown schema, or not a valid run record.
     """
-    if not isinstance(record, dict):
-        raise ValueError("not a JSON object")
-    if record.get("schema") != SUPPORTED_SCHEMA:
-        raise ValueError(f"schema {record.get('schema')!r}, this report reads schema {SUPPORTED_SCHEMA}")
-    missing = [f for f in REQUIRED_FIELDS if record.get(f) is None]
-    if missing:
-        raise ValueError(f"missing field(s) {', '.join(missing)}")
-    return record
+    return RunRecord.from_dict(record).to_dict()
 
 
 def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:

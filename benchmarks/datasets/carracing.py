@@ -13,6 +13,7 @@ is bit-identical per seed and the noise is seeded with the track seed.
 
 from __future__ import annotations
 
+import numbers
 import sys
 import time
 from dataclasses import dataclass
@@ -23,8 +24,11 @@ import numpy as np
 from tqdm import tqdm
 
 from benchmarks.cache import cached_build
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.driving_sim import drive
+from benchmarks.errors import ConfigError
 from benchmarks.experts.pure_pursuit import PurePursuit
+from benchmarks.params import Interval, check_params
 
 #: builder version: bump when a recording changes for the same parameters
 VERSION = "2"
@@ -97,3 +101,70 @@ def load_demonstrations(data_dir: str | Path, seeds: Sequence[int], episode_step
         start += len(s)
     track = np.concatenate([np.full(len(s), seed, dtype=np.int64) for seed, s in zip(seeds, steers)])
     return Demonstrations(frames, np.concatenate(steers).astype(np.float32), track)
+
+
+#: the most tracks of one split: a split's seeds are ``first seed + 0 .. n - 1``
+MAX_TRACKS = 1000
+
+
+@dataclass(frozen=True)
+class CarRacing(DatasetLoader):
+    """Expert demonstrations of ``CarRacing-v3`` (gymnasium), split by track seed.
+
+    Each split is a run of consecutive track seeds; the default runs (training
+    1000–1059, validation 2000–2002, test 3000–3009) never overlap, and none
+    depends on the run's seed. A track is recorded once into the data cache
+    (:func:`record_track`). The driving task drives the test tracks in closed loop
+    (``Corpus.info["tracks"]``) as well as scoring the frames offline.
+
+    Args:
+        data_dir: the dataset cache (``paths.data_dir``).
+        n_train_tracks, n_val_tracks, n_test_tracks: tracks per split (1..1000).
+        train_seed, val_seed, test_seed: the first track seed of each split.
+        episode_steps: steps per recorded episode, zoom-in included (about
+            ``n_tracks * (episode_steps - 50)`` frames per split; a finished lap
+            ends an episode earlier).
+        noise_std: standard deviation of the steering noise injected while recording.
+
+    ``load()`` returns frames ``(n, 96, 96, 3)`` uint8 RGB as ``X``, the expert's
+    clean steering ``(n,)`` float32 in [-1, 1] (positive: right) as ``y``, and each
+    frame's track seed ``(n,)`` int64 as ``groups``.
+    """
+
+    data_dir: str = "~/.cache/e2ebench"
+    n_train_tracks: int = 60
+    n_val_tracks: int = 3
+    n_test_tracks: int = 10
+    train_seed: int = 1000
+    val_seed: int = 2000
+    test_seed: int = 3000
+    episode_steps: int = 1000
+    noise_std: float = 0.2
+
+    _parameter_constraints = {
+        **{f"n_{split}_tracks": [Interval(numbers.Integral, 1, MAX_TRACKS, closed="both")]
+           for split in ("train", "val", "test")},
+        **{f"{split}_seed": [Interval(numbers.Integral, 0, None, closed="left")] for split in ("train", "val", "test")},
+        # the first 50 steps are the zoom-in, which is not recorded
+        "episode_steps": [Interval(numbers.Integral, 51, None, closed="left")],
+        "noise_std": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
+    def seeds(self, split: str) -> list[int]:
+        """Track seeds of ``split`` (``"train"``, ``"val"`` or ``"test"``)."""
+        first, n = getattr(self, f"{split}_seed"), getattr(self, f"n_{split}_tracks")
+        return list(range(first, first + n))
+
+    def load(self) -> Corpus:
+        check_params(self, self._parameter_constraints, "dataset.loader.")
+        seeds = {split: self.seeds(split) for split in ("train", "val", "test")}
+        for a, b in (("train", "val"), ("train", "test"), ("val", "test")):
+            if set(seeds[a]) & set(seeds[b]):
+                raise ConfigError(f"the {a} and {b} tracks overlap (seeds {seeds[a][0]}..{seeds[a][-1]} and "
+                                  f"{seeds[b][0]}..{seeds[b][-1]}): set dataset.loader.{b}_seed apart")
+        splits = {}
+        for split, split_seeds in seeds.items():
+            demo = load_demonstrations(self.data_dir, split_seeds, self.episode_steps, self.noise_std, split)
+            splits[split] = Split(demo.frames, demo.steer, demo.track)
+        return Corpus(train=splits["train"], val=splits["val"], test=splits["test"],
+                      info={"tracks": seeds, "frames": {k: len(v) for k, v in splits.items()}})

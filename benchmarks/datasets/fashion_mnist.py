@@ -1,4 +1,4 @@
-"""Fashion-MNIST: the image task's dataset.
+"""Fashion-MNIST from the Debian package ``dataset-fashion-mnist`` (``dataset=fashion_mnist``).
 
 Dataset: Han Xiao, Kashif Rasul and Roland Vollgraf, "Fashion-MNIST: a Novel
 Image Dataset for Benchmarking Machine Learning Algorithms", 2017,
@@ -7,15 +7,11 @@ Licence: MIT. 70,000 greyscale 28×28 images of Zalando articles in 10 balanced
 classes: 60,000 training images (6,000 per class) and 10,000 test images
 (1,000 per class).
 
-Sources (``data.source``):
-
-- ``embedded`` (default, offline): the four original IDX ``.gz`` files from the
-  Debian package ``dataset-fashion-mnist``, under
-  ``/usr/share/datasets/fashion-mnist/``.
-- ``openml``: OpenML dataset "Fashion-MNIST" version 1 (id 40996) through
-  :func:`sklearn.datasets.fetch_openml`, cached under ``<data_dir>/openml``.
-  Its rows 0..59,999 are the original training set and rows 60,000..69,999 the
-  test set, both in the original order, so both sources give the same arrays.
+:class:`FashionMNIST` reads the four original IDX ``.gz`` files that the Debian
+package installs under ``/usr/share/datasets/fashion-mnist/`` (offline). The
+OpenML copy (dataset "Fashion-MNIST" version 1, id 40996: the same rows, training
+set first) is ``dataset=fashion_mnist_openml``, read by
+:class:`benchmarks.datasets.openml_images.OpenMLImages`.
 """
 
 from __future__ import annotations
@@ -28,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.datasets.openml import fetch_openml_arrays
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.errors import ConfigError, DataUnavailable
 
 __all__ = [
@@ -38,13 +34,7 @@ __all__ = [
     "IDX_FILES",
     "N_TEST",
     "N_TRAIN",
-    "OPENML_ID",
-    "OPENML_NAME",
-    "OPENML_VERSION",
-    "SOURCES",
-    "load_fashion_mnist",
     "load_fashion_mnist_idx",
-    "load_fashion_mnist_openml",
 ]
 
 #: Class names from the dataset card, indexed by label.
@@ -64,7 +54,6 @@ N_TRAIN = 60_000
 N_TEST = 10_000
 HEIGHT = WIDTH = 28
 
-SOURCES: tuple[str, ...] = ("embedded", "openml")
 DEBIAN_PACKAGE = "dataset-fashion-mnist"
 DEFAULT_ROOT = Path("/usr/share/datasets/fashion-mnist")
 #: The four IDX files of the original release, as named in the Debian package.
@@ -74,82 +63,39 @@ IDX_FILES = {
     "X_test": "t10k-images-idx3-ubyte.gz",
     "y_test": "t10k-labels-idx1-ubyte.gz",
 }
-OPENML_NAME = "Fashion-MNIST"
-OPENML_VERSION = 1
-OPENML_ID = 40996
-#: Parser for ``fetch_openml``. ``"liac-arff"`` is pure Python: parsing the
-#: 70,000 × 785 ARFF takes about a minute and 1-2 GB of memory, on every load
-#: (only the download is cached). ``"pandas"`` would be faster, but with
-#: scikit-learn 1.9.1 and pandas 3.1 it fails on the numeric class labels
-#: (scikit-learn issue #34892, fixed by PR #34902) and then deletes the cached
-#: ARFF and tries to download it again.
-OPENML_PARSER = "liac-arff"
 
 
-@dataclass(frozen=True, eq=False)
-class FashionMNIST:
-    """Fashion-MNIST as NumPy arrays, split as in the original release.
+@dataclass(frozen=True)
+class FashionMNIST(DatasetLoader):
+    """Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, arXiv:1708.07747; MIT licence), offline.
 
-    Attributes:
-        X_train: ``(60000, 28, 28)`` uint8, pixel intensity 0..255 (0 = background).
-        y_train: ``(60000,)`` int64 labels in 0..9.
-        X_test: ``(10000, 28, 28)`` uint8.
-        y_test: ``(10000,)`` int64.
-        classes: the 10 class names, ``classes[label]`` names a label.
-
-    The dataclass is frozen; the arrays are ordinary writable arrays owned by
-    the caller (each load returns fresh ones).
-    """
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    classes: tuple[str, ...] = CLASSES
-
-
-def load_fashion_mnist(
-    source: str = "embedded",
-    data_dir: str | os.PathLike | None = None,
-    root: str | os.PathLike = DEFAULT_ROOT,
-) -> FashionMNIST:
-    """Load Fashion-MNIST (Xiao, Rasul & Vollgraf 2017, arXiv:1708.07747; MIT licence).
+    Reads the four original IDX ``.gz`` files of the Debian package
+    ``dataset-fashion-mnist`` (``apt-get install dataset-fashion-mnist``).
 
     Args:
-        source: ``"embedded"`` reads the IDX files of the Debian package
-            ``dataset-fashion-mnist`` (offline); ``"openml"`` fetches OpenML
-            dataset "Fashion-MNIST" version 1 (id 40996) with
-            ``sklearn.datasets.fetch_openml``, downloading it on first use.
-        data_dir: dataset cache (``paths.data_dir``), used by ``openml`` only:
-            passed to ``fetch_openml`` as ``data_home``, so the cache is
-            ``<data_dir>/openml``. ``None`` means scikit-learn's default.
-        root: folder holding the four IDX ``.gz`` files, used by ``embedded``
-            only.
+        root: folder holding the four files (:data:`IDX_FILES`).
 
-    Returns:
-        :class:`FashionMNIST` with ``X_train`` ``(60000, 28, 28)`` uint8,
-        ``y_train`` ``(60000,)`` int64, ``X_test`` ``(10000, 28, 28)`` uint8,
-        ``y_test`` ``(10000,)`` int64 and the 10 class names. Both sources
-        give identical arrays.
+    :meth:`load` returns a :class:`~benchmarks.datasets.base.Corpus` with the
+    original split: ``train`` 60,000 and ``test`` 10,000 images, ``X``
+    ``(n, 28, 28)`` uint8 pixel intensities 0..255 (0 = background), ``y``
+    ``(n,)`` int64 labels 0..9, ``classes`` the 10 names of :data:`CLASSES`,
+    ``info`` the source and split sizes. The arrays are writable and fresh on
+    each load.
 
-    Raises:
-        ConfigError: ``source`` is not one of :data:`SOURCES`.
-        DataUnavailable: ``embedded``: a file is missing (the message gives the
-            ``apt-get install dataset-fashion-mnist`` command), truncated or
-            corrupt (the message names the file). ``openml``: openml.org cannot
-            be reached and the data is not cached, or the fetched data does not
-            have the expected shape or values.
+    Raises (from :meth:`load`):
+        ConfigError: ``root`` is not a path.
+        DataUnavailable: a file is missing (the message gives the apt-get
+            command that installs it), truncated or corrupt (it names the file).
     """
-    if source == "embedded":
-        return load_fashion_mnist_idx(root)
-    if source == "openml":
-        return load_fashion_mnist_openml(data_dir)
-    raise ConfigError(
-        f"unknown data.source {source!r} for Fashion-MNIST; valid sources: {', '.join(SOURCES)}"
-    )
 
+    root: str = str(DEFAULT_ROOT)
 
-# --------------------------------------------------------------------------- embedded
+    def load(self) -> Corpus:
+        if isinstance(self.root, bool) or not isinstance(self.root, (str, os.PathLike)) \
+                or not os.fspath(self.root):
+            raise ConfigError(f"dataset.loader.root={self.root!r} must be the folder of the Fashion-MNIST "
+                              "IDX files")
+        return load_fashion_mnist_idx(self.root)
 
 
 def _apt_command(reinstall: bool = False) -> str:
@@ -159,8 +105,8 @@ def _apt_command(reinstall: bool = False) -> str:
     return f"{sudo}apt-get install {'--reinstall ' if reinstall else ''}{DEBIAN_PACKAGE}"
 
 
-def load_fashion_mnist_idx(root: str | os.PathLike = DEFAULT_ROOT) -> FashionMNIST:
-    """Read the four original IDX ``.gz`` files from ``root``.
+def load_fashion_mnist_idx(root: str | os.PathLike = DEFAULT_ROOT) -> Corpus:
+    """Read the four original IDX ``.gz`` files from ``root``: the corpus :class:`FashionMNIST` loads.
 
     Raises:
         DataUnavailable: a file is missing (the message gives the apt-get
@@ -186,11 +132,11 @@ def load_fashion_mnist_idx(root: str | os.PathLike = DEFAULT_ROOT) -> FashionMNI
                 f"{root / IDX_FILES[key]} is corrupt: label {int(labels.max())} is out of "
                 f"range 0..{len(CLASSES) - 1}. Reinstall: {_apt_command(reinstall=True)}"
             )
-    return FashionMNIST(
-        X_train=X_train,
-        y_train=y_train.astype(np.int64),
-        X_test=X_test,
-        y_test=y_test.astype(np.int64),
+    return Corpus(
+        train=Split(X_train, y_train.astype(np.int64)),
+        test=Split(X_test, y_test.astype(np.int64)),
+        classes=CLASSES,
+        info={"source": f"Debian package {DEBIAN_PACKAGE} ({root})", "n_train": N_TRAIN, "n_test": N_TEST},
     )
 
 
@@ -229,66 +175,3 @@ def _read_idx(path: Path, shape: tuple[int, ...]) -> np.ndarray:
     if len(raw) != header_size + n_data:
         raise corrupt(f"{len(raw) - header_size} data bytes, expected {n_data}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(shape)
-
-
-# --------------------------------------------------------------------------- openml
-
-
-def load_fashion_mnist_openml(
-    data_dir: str | os.PathLike | None = None,
-    *,
-    n_train: int = N_TRAIN,
-    n_test: int = N_TEST,
-) -> FashionMNIST:
-    """Fetch OpenML dataset "Fashion-MNIST" version 1 (id 40996) and split it.
-
-    OpenML stores the 70,000 images as one table: rows ``0..n_train-1`` are
-    the original training set and the next ``n_test`` rows the test set, in
-    the original order. Pixels (784 columns ``pixel1..pixel784``) become uint8
-    ``(n, 28, 28)`` and the nominal ``class`` labels ``"0".."9"`` int64.
-
-    ``n_train`` and ``n_test`` are the expected split, 60,000 and 10,000 for the
-    real dataset; the table must have exactly ``n_train + n_test`` rows. Only
-    tests change them, to read a small cache fixture with the same layout.
-
-    Raises:
-        DataUnavailable: openml.org cannot be reached and the dataset is not
-            cached under ``<data_dir>/openml``, or the fetched table does not
-            have ``n_train + n_test`` rows of 784 integer pixels in 0..255 and
-            labels in 0..9.
-    """
-    X, y = fetch_openml_arrays(
-        OPENML_NAME,
-        OPENML_VERSION,
-        data_dir=data_dir,
-        parser=OPENML_PARSER,
-        offline_hint="data.source=embedded works offline "
-        f"(Debian package {DEBIAN_PACKAGE}).",
-    )
-    where = f"OpenML dataset {OPENML_NAME!r} version {OPENML_VERSION}"
-    n_pixels = HEIGHT * WIDTH
-    if X.ndim != 2 or X.shape != (n_train + n_test, n_pixels) or y.shape != (X.shape[0],):
-        raise DataUnavailable(
-            f"{where} has X {X.shape} and y {y.shape}; expected "
-            f"({n_train + n_test}, {n_pixels}) and ({n_train + n_test},)"
-        )
-
-    # float64 from liac-arff (integers from the pandas parser): check, then cast
-    in_range = np.all((X >= 0) & (X <= 255))  # False for NaN (a missing pixel)
-    pixels = X.astype(np.uint8) if in_range else None
-    if pixels is None or not np.array_equal(pixels, X):
-        raise DataUnavailable(f"{where}: pixel values are not integers in 0..255")
-    try:
-        labels = y.astype(np.int64)  # the nominal values are the strings "0".."9"
-    except (TypeError, ValueError) as exc:
-        raise DataUnavailable(f"{where}: labels are not integers: {exc}") from exc
-    if labels.size and (labels.min() < 0 or labels.max() >= len(CLASSES)):
-        raise DataUnavailable(f"{where}: labels outside 0..{len(CLASSES) - 1}")
-
-    images = pixels.reshape(-1, HEIGHT, WIDTH)
-    return FashionMNIST(
-        X_train=images[:n_train],
-        y_train=labels[:n_train],
-        X_test=images[n_train:],
-        y_test=labels[n_train:],
-    )

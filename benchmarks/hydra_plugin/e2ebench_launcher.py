@@ -28,7 +28,7 @@ from hydra_plugins.hydra_joblib_launcher.config import JobLibLauncherConf
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher as _HydraJoblibLauncher
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from benchmarks.launches import LAUNCH_ENV, launch_id, new_launch, note
+from benchmarks.launches import LAUNCH_ENV, launch_id, new_launch, record_outcome
 from benchmarks.record import RECORD_NAME, RUNNING_NAME, marker_alive, read_record, utc_now, write_record
 
 log = logging.getLogger(__name__)
@@ -133,11 +133,12 @@ def fail_dead_jobs(sweep_dir: Path, launch: str) -> list[Path]:
         if record is None or record.get("launch") != launch or marker_alive(record):
             continue
         pid = record.pop("pid", None)
+        record.pop("host", None)  # the marker's; a run record has no such field
         record.update(status="failed", finished_at=utc_now(), error=f"worker process {pid} died: {DIED}")
         write_record(record, marker.parent)
         marker.unlink(missing_ok=True)
-        note(sweep_dir, "failed", record.get("overrides", []), config_hash=record.get("config_hash"),
-             error=record["error"])
+        record_outcome(sweep_dir, "failed", record.get("overrides", []), config_hash=record.get("config_hash"),
+                       error=record["error"])
         log.error("job %s: %s", " ".join(record.get("overrides", [])), record["error"])
         failed.append(marker.parent)
     return failed

@@ -3,46 +3,26 @@
 A task is one small self-describing unit (after torchbench and DeepOBS): it loads
 its fixed training pool, validation split and test split, and it scores
 predictions. The runner only talks to this interface, so it never branches on a
-task's name; each task's default methods for the two approaches live beside its
-Hydra config (``conf/method/<task>_<approach>.yaml``).
+task's name. A task is registered by its config, ``conf/task/<name>.yaml``, which
+names its class, its default dataset (``conf/dataset/``) and its ``pair``: the
+default method of each approach (``conf/method/``). See ``benchmarks/tasks/ADDING.md``.
 """
 
 from __future__ import annotations
 
+import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
+from benchmarks.datasets.base import DatasetLoader, Split
+from benchmarks.errors import ConfigError, DataUnavailable
+from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.splits import training_subset
-
-
-@dataclass(frozen=True)
-class Split:
-    """Inputs and targets of one split.
-
-    Attributes:
-        X: inputs, indexable by an integer array along the first axis (an
-            ``np.ndarray`` for images, a sequence of strings for text, ...).
-        y: targets, shape ``(n,)``.
-        groups: optional group label per example (voice, track, ...), ``(n,)``.
-    """
-
-    X: Any
-    y: np.ndarray
-    groups: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.y)
-
-    def take(self, indices: np.ndarray) -> "Split":
-        """The examples at ``indices``, in that order."""
-        indices = np.asarray(indices, dtype=np.int64)
-        X = self.X[indices] if isinstance(self.X, np.ndarray) else [self.X[i] for i in indices]
-        groups = None if self.groups is None else self.groups[indices]
-        return Split(X, self.y[indices], groups)
 
 
 @dataclass(frozen=True)
@@ -65,8 +45,8 @@ class Task(ABC):
 
     #: short name used in configs and records, e.g. ``"image"``
     name: str = ""
-    #: dataset name for the record, e.g. ``"fashion_mnist"``
-    dataset: str = ""
+    #: the loader of the run's dataset (set by the subclass's ``__init__``)
+    dataset: DatasetLoader
     #: the metric that tables and learning curves show
     primary_metric: str = "accuracy"
     higher_is_better: bool = True
@@ -108,15 +88,96 @@ class Task(ABC):
 
     def cache_key(self) -> str:
         """A string that identifies the loaded data (used to reuse it across jobs)."""
-        return repr(sorted(vars(self).items()))
+        params = {k: v.cache_key() if isinstance(v, DatasetLoader) else v for k, v in vars(self).items()}
+        return repr(sorted(params.items()))
 
     def training_indices(self, pool: Split, train_size: int | None, seed: int) -> np.ndarray:
         """Indices of the run's training subset: nested and stratified by label."""
         return training_subset(pool.y, train_size, seed)
 
+    def trivial_score(self, data: TaskData) -> tuple[str, float, bool]:
+        """What predicting the training pool's most common target for every test example scores.
+
+        The floor a method must clear to count as learning (``tests/test_contract.py``):
+        the majority class for a classifier, the most common transcript for speech.
+
+        Returns:
+            ``(metric, score, higher_is_better)`` of the primary metric.
+        """
+        values, counts = np.unique(np.asarray(data.train.y), return_counts=True)
+        guess = values[np.argmax(counts)]
+        predictions = np.array([guess] * len(data.test), dtype=np.asarray(data.train.y).dtype)
+        return self.primary_metric, self.evaluate(data.test.y, predictions)[self.primary_metric], self.higher_is_better
+
 
 class ClassificationTask(Task, ABC):
-    """A task whose targets are class labels; scored by accuracy and macro-F1."""
+    """A task whose targets are class labels; scored by accuracy and macro-F1.
+
+    The protocol (README: The protocol): the dataset's own test split is the test
+    split; a dataset without one gets a stratified ``test_size`` carved first. A
+    stratified ``val_size`` is then carved from the rest, and what remains is the
+    training pool. Carving uses ``split_seed``, never the run's seed, so both
+    approaches and every seed see the same three splits. When the dataset gives
+    groups (a writer, a speaker), splits are carved by group instead, so no group
+    is in two splits.
+
+    Args:
+        dataset: the loader of the ``dataset`` config (``conf/dataset/<name>.yaml``).
+        val_size: validation examples carved from the dataset's training split.
+        test_size: test examples carved first when the dataset has no test split
+            (ignored when it has one).
+        split_seed: seed of the carving.
+
+    Raises (from :meth:`load`):
+        ConfigError: a size is not a positive integer smaller than what it is carved from.
+        DataUnavailable: from the loader; or the dataset has fewer than two classes, or
+            a class too rare to be stratified.
+    """
+
+    _parameter_constraints = {
+        "val_size": positive_int(),
+        "test_size": positive_int(allow_none=True),
+        "split_seed": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, dataset: DatasetLoader, val_size: int = 5000, test_size: int | None = None,
+                 split_seed: int = 0) -> None:
+        self.dataset = dataset
+        self.val_size = val_size
+        self.test_size = test_size
+        self.split_seed = split_seed
+
+    def load(self) -> TaskData:
+        check_params(self, self._parameter_constraints, "task.")
+        corpus = self.dataset.load()
+        classes = corpus.classes or tuple(str(c) for c in range(int(np.max(corpus.train.y)) + 1))
+        if len(np.unique(corpus.train.y)) < 2:
+            raise DataUnavailable(f"the dataset has {len(np.unique(corpus.train.y))} class in its training "
+                                  f"split; classification needs at least 2")
+        rest, test = corpus.train, corpus.test
+        if test is None:
+            if self.test_size is None:
+                raise ConfigError("the dataset has no test split of its own: set task.test_size to carve one")
+            rest, test = self._carve(rest, self.test_size, "task.test_size")
+        pool, val = (rest, corpus.val) if corpus.val is not None else self._carve(rest, self.val_size, "task.val_size")
+        return TaskData(train=pool, val=val, test=test, info={"classes": list(classes), **corpus.info})
+
+    def _carve(self, split: Split, size: int, key: str) -> tuple[Split, Split]:
+        """``(the rest, size examples)`` of ``split``: stratified by label, or by group when it has groups."""
+        if not size < len(split):
+            raise ConfigError(f"{key}={size} must be smaller than the {len(split)} examples it is carved from")
+        index = np.arange(len(split))
+        if split.groups is not None:
+            splitter = GroupShuffleSplit(n_splits=1, test_size=size / len(split), random_state=self.split_seed)
+            rest_idx, part_idx = next(splitter.split(index, groups=split.groups))
+        else:
+            try:
+                rest_idx, part_idx = train_test_split(index, test_size=size, stratify=split.y,
+                                                      random_state=self.split_seed)
+            except ValueError as exc:  # a class with one example, or fewer examples than classes
+                raise DataUnavailable(f"cannot carve {key}={size} stratified by class: {exc}") from exc
+        return split.take(rest_idx), split.take(part_idx)
+
 
     def evaluate(self, y_true: Sequence, y_pred: Sequence) -> dict[str, float]:
         """Accuracy and macro-F1 (sklearn), both in [0, 1]."""

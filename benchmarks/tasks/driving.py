@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
 from pathlib import Path
 from typing import Any
 
@@ -11,30 +12,25 @@ import cv2
 import numpy as np
 
 from benchmarks.cache import cached_build
-from benchmarks.datasets.carracing import VERSION, load_demonstrations
+from benchmarks.datasets.carracing import VERSION, CarRacing
 from benchmarks.driving_sim import drive, summarise
 from benchmarks.errors import ConfigError
 from benchmarks.experts.pure_pursuit import PurePursuit
 from benchmarks.splits import validate_train_size
+from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.tasks.base import Split, Task, TaskData
 
 log = logging.getLogger(__name__)
 
-#: first track seed of each split; the ranges never overlap (at most 1000 tracks each)
-SPLIT_SEEDS = {"train": 1000, "val": 2000, "test": 3000}
-MAX_TRACKS = 1000
-
-
 class DrivingTask(Task):
     """Behaviour cloning of a privileged expert in ``CarRacing-v3``, judged in closed loop.
 
-    Data (:mod:`benchmarks.datasets.carracing`): one expert demonstration per
-    track, recorded with small steering noise and labelled with the expert's
-    clean steering. Inputs ``X`` are ``(n, 96, 96, 3)`` uint8 RGB frames, targets
-    ``y`` ``(n,)`` float32 steering in [-1, 1] (positive: right); ``groups`` is
-    each frame's track seed. Splits are by track and fixed: training tracks are
-    seeds 1000, 1001, ..., validation 2000, ..., test 3000, ...; no seed is
-    shared and none depends on the run's seed. ``train_size`` counts frames.
+    Data (``conf/dataset/carracing.yaml``, :class:`benchmarks.datasets.carracing.CarRacing`):
+    one expert demonstration per track, recorded with small steering noise and
+    labelled with the expert's clean steering. Inputs ``X`` are ``(n, 96, 96, 3)``
+    uint8 RGB frames, targets ``y`` ``(n,)`` float32 steering in [-1, 1] (positive:
+    right); ``groups`` is each frame's track seed. Splits are by track and fixed
+    (the loader's seeds); ``train_size`` counts frames, taken a whole track at a time.
 
     Both sides only steer: gas and brake come from the shared
     :func:`benchmarks.driving_sim.speed_rule`. Metrics: offline, steering MAE
@@ -42,65 +38,63 @@ class DrivingTask(Task):
     (:meth:`extra_metrics`), the fitted estimator drives every test track:
     mean ``reward`` (the primary metric), ``tiles_visited``, ``laps``,
     ``offtrack_per_1000``, ``autonomy``, and the expert's closed-loop scores on
-    the same tracks as the reference (``expert_reward`` ...).
+    the same tracks as the reference (``expert_reward`` ...: any metric
+    ``expert_<name>`` is the teacher's ``<name>``, which the report shows as a
+    reference line, not as a side). The first test drive is kept as
+    ``artifacts/filmstrip.png``.
 
     Args:
-        source: only ``"embedded"`` (the simulator; nothing is downloaded).
-        data_dir: the dataset cache where demonstrations are recorded.
-        n_train_tracks, n_val_tracks, n_test_tracks: tracks per split.
+        dataset: a :class:`~benchmarks.datasets.carracing.CarRacing` loader.
         val_size: validation frames kept (evenly spaced over the validation
             tracks' frames); ``None`` keeps all.
-        episode_steps: steps per recorded episode, zoom-in included (about
-            ``n_tracks * (episode_steps - 50)`` frames per split; a finished
-            lap ends an episode earlier).
-        noise_std: steering noise injected while recording.
         test_max_steps: closed-loop episode cap in steps (CarRacing's own limit is 1000).
         closed_loop: drive the test tracks in :meth:`extra_metrics` (off: offline metrics only).
         filmstrip_frames: frames of the first test track's drive in ``filmstrip.png`` (0: none).
     """
 
     name = "driving"
-    dataset = "carracing_v3"
     primary_metric = "reward"
     higher_is_better = True
 
-    def __init__(self, source: str = "embedded", data_dir: str | Path = "~/.cache/e2ebench",
-                 n_train_tracks: int = 60, n_val_tracks: int = 3, n_test_tracks: int = 10,
-                 val_size: int | None = None, episode_steps: int = 1000, noise_std: float = 0.2,
-                 test_max_steps: int = 1000, closed_loop: bool = True, filmstrip_frames: int = 8) -> None:
-        self.source = source
-        self.data_dir = data_dir
-        self.n_train_tracks = n_train_tracks
-        self.n_val_tracks = n_val_tracks
-        self.n_test_tracks = n_test_tracks
+    _parameter_constraints = {
+        "val_size": positive_int(allow_none=True),
+        "test_max_steps": [Interval(numbers.Integral, 51, None, closed="left")],
+        "closed_loop": ["boolean"],
+        "filmstrip_frames": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, dataset: CarRacing, val_size: int | None = None, test_max_steps: int = 1000,
+                 closed_loop: bool = True, filmstrip_frames: int = 8) -> None:
+        self.dataset = dataset
         self.val_size = val_size
-        self.episode_steps = episode_steps
-        self.noise_std = noise_std
         self.test_max_steps = test_max_steps
         self.closed_loop = closed_loop
         self.filmstrip_frames = filmstrip_frames
 
-    def seeds(self, split: str) -> list[int]:
-        """Track seeds of ``split`` (``"train"``, ``"val"`` or ``"test"``)."""
-        n = {"train": self.n_train_tracks, "val": self.n_val_tracks, "test": self.n_test_tracks}[split]
-        return list(range(SPLIT_SEEDS[split], SPLIT_SEEDS[split] + n))
-
     def load(self) -> TaskData:
-        self._check_config()
-        splits = {}
-        for split in ("train", "val", "test"):
-            demo = load_demonstrations(self.data_dir, self.seeds(split), self.episode_steps, self.noise_std, split)
-            splits[split] = Split(demo.frames, demo.steer, demo.track)
-        val = splits["val"]
+        check_params(self, self._parameter_constraints, "task.")
+        if not isinstance(self.dataset, CarRacing):
+            raise ConfigError(f"task=driving drives CarRacing tracks; dataset {type(self.dataset).__name__} "
+                              f"is not a CarRacing loader")
+        corpus = self.dataset.load()
+        val = corpus.val
         if self.val_size is not None and self.val_size < len(val):
             val = val.take(np.linspace(0, len(val) - 1, self.val_size).round().astype(np.int64))
-        info = {"frames": {k: len(v) for k, v in splits.items()}, "val_frames": len(val)}
-        return TaskData(train=splits["train"], val=val, test=splits["test"], info=info)
+        info = {"frames": corpus.info["frames"], "val_frames": len(val)}
+        return TaskData(train=corpus.train, val=val, test=corpus.test, info=info)
 
     def evaluate(self, y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         """Offline steering error: ``steer_mae`` and ``steer_rmse``, in steering units."""
         err = np.asarray(y_pred, dtype=np.float64).ravel() - np.asarray(y_true, dtype=np.float64).ravel()
         return {"steer_mae": float(np.mean(np.abs(err))), "steer_rmse": float(np.sqrt(np.mean(err ** 2)))}
+
+    def trivial_score(self, data: TaskData) -> tuple[str, float, bool]:
+        """Offline steering MAE of steering every test frame by the training pool's mean steering.
+
+        (The closed-loop reward needs a drive; the offline error is the floor a learner must clear.)
+        """
+        mean = np.full(len(data.test), float(np.mean(data.train.y)), dtype=np.float32)
+        return "steer_mae", self.evaluate(data.test.y, mean)["steer_mae"], False
 
     def training_indices(self, pool: Split, train_size: int | None, seed: int) -> np.ndarray:
         """Whole tracks in a seeded order, each track's frames in time order; the first ``train_size``.
@@ -134,7 +128,7 @@ class DrivingTask(Task):
             return float(np.asarray(estimator.predict(frame[None])).ravel()[0])
 
         episodes = []
-        for i, seed in enumerate(self.seeds("test")):
+        for i, seed in enumerate(self.dataset.seeds("test")):
             episodes.append(drive(steer, seed, self.test_max_steps, record=i == 0 and self.filmstrip_frames > 0))
             log.info("closed loop, test track %d: reward %.1f, off-track steps %d",
                      seed, episodes[-1].reward, episodes[-1].offtrack_steps)
@@ -149,7 +143,7 @@ class DrivingTask(Task):
     def expert_metrics(self) -> dict[str, float]:
         """The pure-pursuit expert's closed-loop metrics on the test tracks, computed once into the cache."""
         expert = PurePursuit()
-        params = {"seeds": self.seeds("test"), "max_steps": self.test_max_steps, "expert": vars(expert)}
+        params = {"seeds": self.dataset.seeds("test"), "max_steps": self.test_max_steps, "expert": vars(expert)}
 
         def build(folder: Path) -> dict:
             episodes = [drive(expert, seed, self.test_max_steps) for seed in params["seeds"]]
@@ -157,25 +151,9 @@ class DrivingTask(Task):
             return {"rewards": [e.reward for e in episodes]}
 
         name = (f"driving/carracing-v3-{VERSION}/expert-closed-loop/"
-                f"tracks{self.n_test_tracks}-steps{self.test_max_steps}")
-        folder = cached_build(self.data_dir, name, build, version=VERSION, params=params)
+                f"tracks{self.dataset.n_test_tracks}-from{self.dataset.test_seed}-steps{self.test_max_steps}")
+        folder = cached_build(self.dataset.data_dir, name, build, version=VERSION, params=params)
         return json.loads((folder / "metrics.json").read_text())
-
-    def _check_config(self) -> None:
-        # checked in load, not __init__: Hydra's instantiate would wrap the error
-        if self.source != "embedded":
-            raise ConfigError(f"unknown data.source {self.source!r} for task=driving; valid sources: embedded")
-        for key in ("n_train_tracks", "n_val_tracks", "n_test_tracks"):
-            n = getattr(self, key)
-            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_TRACKS:
-                raise ConfigError(f"task.{key}={n!r} must be an integer between 1 and {MAX_TRACKS}")
-        for key in ("episode_steps", "test_max_steps"):
-            n = getattr(self, key)
-            if isinstance(n, bool) or not isinstance(n, int) or n <= 50:
-                raise ConfigError(f"task.{key}={n!r} must be an integer above 50 (the zoom-in frames)")
-        if self.val_size is not None and (isinstance(self.val_size, bool) or not isinstance(self.val_size, int)
-                                          or self.val_size < 1):
-            raise ConfigError(f"task.val_size={self.val_size!r} must be a positive integer or null")
 
 
 def write_filmstrip(path: Path, frames: list[np.ndarray], steers: list[float], n: int, scale: int = 4) -> None:

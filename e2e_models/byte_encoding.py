@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from e2e_models.module import ClassificationModule
+from e2e_models.supervised import ClassificationModule
 
 #: Byte 0 pads; it never occurs inside UTF-8 text, so it is free to mean "no byte".
 PAD = 0

@@ -6,7 +6,7 @@ validation, no checkpointing, no logger) and once with a plain PyTorch loop on
 the same model, data order and optimiser. Prints training images per second and
 the ratio of Lightning's per-step time to the plain loop's (target <= 1.10).
 
-Run: ``python -m benchmarks.perf_cnn [--steps 200] [--threads N] [--repeats 3]``
+Run: ``python -m benchmarks.perf.cnn_throughput [--steps 200] [--threads N] [--repeats 3]``
 (``make bench``). Not a unit test: timings depend on the machine.
 """
 
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from lightning.pytorch.callbacks import Callback  # noqa: E402
 
-from benchmarks.datasets.fashion_mnist import load_fashion_mnist  # noqa: E402
+from benchmarks.datasets.fashion_mnist import FashionMNIST  # noqa: E402
 from e2e_models.cnn import CNN  # noqa: E402
 from e2e_models.datamodule import ArrayDataModule  # noqa: E402
 
@@ -109,9 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     if busy is not None and busy > 0.2:
         print(f"warning: other processes keep {busy:.1f} cores busy; they skew the timings")
 
-    data = load_fashion_mnist()
+    train = FashionMNIST().load().train
     n = args.steps * args.batch_size
-    X, y = data.X_train[:n], data.y_train[:n]
+    X, y = train.X[:n], train.y[:n]
     plain, lightning = [], []
     for _ in range(args.repeats):  # interleaved, so drift in machine load hits both
         plain.append(_plain(X, y, args.steps, args.batch_size)[0])

@@ -1,8 +1,9 @@
-"""A scikit-learn Pipeline whose hyperparameters are chosen on the validation split."""
+"""A scikit-learn Pipeline tuned on the validation split: the estimator of every ``pipeline`` method."""
 
 from __future__ import annotations
 
 import logging
+import numbers
 import time
 from typing import Any, Mapping
 
@@ -10,9 +11,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
 
 from benchmarks.errors import ConfigError
-from benchmarks.tuning import candidates, check_fixed_settings
+from benchmarks.params import Interval, check_params, positive_int
+from benchmarks.tuning import check_fixed_settings, search
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +23,15 @@ log = logging.getLogger(__name__)
 N_CHECK = 8
 
 
-class ValidatedPipeline(ClassifierMixin, BaseEstimator):
+class TunedPipeline(ClassifierMixin, BaseEstimator):
     """Fit ``pipeline`` for each candidate of ``param_grid``; keep the best on validation.
 
     The steps before the last are the handcrafted features; the last step is the
     learner. Features are computed once per distinct feature configuration and
     reused across learner settings, so ``feature_time_s_`` is the honest cost of
     the feature stage. The chosen model is trained on the training subset only:
-    the validation split is used for selection, never for fitting.
+    the validation split is used for selection, never for fitting. Implements
+    :class:`benchmarks.estimator.Estimator`; the search is :func:`benchmarks.tuning.search`.
 
     Args:
         pipeline: an unfitted ``sklearn.pipeline.Pipeline`` of feature steps and a final learner.
@@ -47,6 +51,12 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         Pipeline), learner_ (the fitted final step).
     """
 
+    _parameter_constraints = {
+        "budget": positive_int(),
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "scoring": [str],
+    }
+
     def __init__(self, pipeline: Pipeline, param_grid: Mapping[str, list] | None = None,
                  budget: int = 4, seed: int = 0, scoring: str = "accuracy", logger: Any = None) -> None:
         self.pipeline = pipeline
@@ -62,12 +72,13 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
             if hasattr(step, "warm_up"):
                 step.warm_up()
 
-    def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "ValidatedPipeline":
+    def fit(self, X: Any, y: np.ndarray, X_val: Any, y_val: np.ndarray) -> "TunedPipeline":
         """Fit each candidate on ``(X, y)`` and score it on ``(X_val, y_val)``; keep the best.
 
         ``X``/``X_val`` are what the feature steps take (images ``(n, H, W)`` uint8,
         strings, waveforms), ``y``/``y_val`` the ``(n,)`` labels. Returns ``self``.
         """
+        check_params(self, self._parameter_constraints, "method.estimator.")
         scorer = get_scorer(self.scoring)
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
@@ -75,9 +86,8 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         self._check_feature_grid(X, y, prefix)
         feature_cache: dict[str, tuple[Pipeline, Any, Any]] = {}
         self.feature_time_s_ = 0.0
-        self.search_results_ = []
-        best = None
-        for trial, params in enumerate(candidates(self.param_grid, self.budget, self.seed)):
+
+        def fit_candidate(trial: int, params: dict[str, Any]):
             feature_params = {k: v for k, v in params.items() if not k.startswith(prefix)}
             learner_params = {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
             # repr, not the items: list values (an n-gram range from YAML) are unhashable
@@ -90,22 +100,16 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
                 self.feature_time_s_ += time.perf_counter() - start
                 feature_cache[key] = (features, F_train, F_val)
             features, F_train, F_val = feature_cache[key]
-
             start = time.perf_counter()
             learner = clone(self.pipeline[-1]).set_params(**learner_params)
             if "random_state" in learner.get_params():
                 learner.set_params(random_state=self.seed)
             learner.fit(F_train, y)
-            score = float(scorer(learner, F_val, np.asarray(y_val)))
-            elapsed = time.perf_counter() - start
-            self.search_results_.append({"params": params, "val_score": score, "fit_time_s": elapsed})
-            log.info("trial %d %s: val %s %.4f (%.1fs)", trial, params, self.scoring, score, elapsed)
-            if self.logger is not None:
-                self.logger.log_metrics({f"trial_val_{self.scoring}": score}, step=trial)
-            if best is None or score > best[0]:
-                best = (score, params, features, learner)
+            score = scorer(learner, F_val, np.asarray(y_val))
+            return score, (features, learner), {"fit_time_s": time.perf_counter() - start}
 
-        self.best_score_, self.best_params_, features, learner = best
+        self.best_score_, self.best_params_, (features, learner), self.search_results_ = search(
+            self.param_grid, self.budget, self.seed, fit_candidate, metric=f"val_{self.scoring}", logger=self.logger)
         # Kept as two fitted parts: a Pipeline assembled from fitted steps is
         # "not fitted" to scikit-learn, since its own fit never ran.
         self.features_, self.learner_ = features, learner
@@ -116,6 +120,8 @@ class ValidatedPipeline(ClassifierMixin, BaseEstimator):
         return self
 
     def predict(self, X: Any) -> np.ndarray:
+        """The learner's predictions ``(n,)`` on the features of ``X`` (raises ``NotFittedError`` before ``fit``)."""
+        check_is_fitted(self, "learner_")
         return self.learner_.predict(self.features_.transform(X))
 
     def _check_feature_grid(self, X: Any, y: np.ndarray, learner_prefix: str) -> None:
