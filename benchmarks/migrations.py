@@ -20,7 +20,8 @@ schema 1                                        schema 2
 ``task.corpus.*`` (speech)                      ``dataset.loader.*``
 ``task.n_*_tracks``, ``episode_steps``,         ``dataset.loader.*``, with the track seeds
 ``noise_std`` (driving)                         ``train_seed``/``val_seed``/``test_seed`` 1000/2000/3000
---                                              ``task.test_size: 10000`` (image)
+--                                              ``task.test_size: 10000`` (image), ``task.val_share:
+                                                0.1``, ``test_share: 0.2``, ``split_seed: 0`` (speech)
 --                                              ``pair`` (each task's default methods)
 ``pipelines.validated.ValidatedPipeline``       ``pipelines.tuned.TunedPipeline``
 cnn's ``n_classes: 10``, ``image_size: 28``     gone: the estimator takes them from the data
@@ -100,6 +101,8 @@ def _config_v1_to_v2(config: dict[str, Any], task: str) -> dict[str, Any]:
     config["task"] = {k: v for k, v in old_task.items() if k not in _MOVED_TASK_KEYS}
     if task == "image":
         config["task"]["test_size"] = 10000
+    if task == "speech":
+        config["task"] |= {"val_share": 0.1, "test_share": 0.2, "split_seed": 0}
     config["pair"] = dict(_V2_PAIRS[task])
     estimator = (config.get("method") or {}).get("estimator") or {}
     if estimator.get("_target_") == "pipelines.validated.ValidatedPipeline":
@@ -138,3 +141,28 @@ def upgrade(record: dict[str, Any]) -> dict[str, Any]:
     while record.get("schema") in _STEPS:
         record = _STEPS[record["schema"]](record)
     return record
+
+
+def rewrite(roots: list[str]) -> int:
+    """Rewrite every ``result.json`` below ``roots`` in the current schema (atomically); return how many changed."""
+    from pathlib import Path
+
+    from benchmarks.record import RECORD_NAME, read_record, write_record
+
+    changed = 0
+    for root in roots:
+        for path in sorted(Path(root).rglob(RECORD_NAME)):
+            record = read_record(path)
+            if record is not None and upgrade(record) is not record:
+                write_record(upgrade(record), path.parent)
+                changed += 1
+    return changed
+
+
+if __name__ == "__main__":
+    import sys
+
+    from benchmarks.record import SCHEMA
+
+    # python -m benchmarks.migrations reports/results: re-key kept records once
+    print(f"{rewrite(sys.argv[1:])} record(s) rewritten in schema {SCHEMA}")

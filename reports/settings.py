@@ -2,7 +2,7 @@
 
 Runs in one folder can share task, approach, method and training-set size and still
 differ in how they were made (``tuning.budget``, ``trainer.max_epochs``,
-``task.val_size``, ``data.source``, a method's grid...). Averaging them would mix two
+``task.val_size``, a method's grid...). Averaging them would mix two
 experiments, so the report derives from each record's ``config`` the keys that say
 *what was computed*, and keeps runs with different values apart.
 
@@ -34,7 +34,7 @@ NESTED_RUN_KEYS = ("seed", "train_size", "threads", "enable_progress_bar")
 #: Top-level keys that differ between pipeline and e2e by design (never shared).
 SIDE_KEYS = ("method",)
 #: Settings summarised for every panel in report.md, when recorded.
-KEY_SETTINGS = ("tuning.budget", "trainer.max_epochs", "task.val_size", "data.source")
+KEY_SETTINGS = ("tuning.budget", "trainer.max_epochs", "task.val_size")
 #: Prefix of the setting columns in the run table (and ``runs.csv``).
 COLUMN_PREFIX = "setting."
 

@@ -14,14 +14,14 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 7 | `train_size=10000000` | `train_size=10000000 exceeds the training pool of 55000 examples; use train_size=null ...` |
 | 8 | `train_size=2.5` | `train_size=2.5 must be a positive integer or null (the whole pool)` |
 | 9 | `train_size=abc` | `train_size='abc' must be a positive integer or null (the whole pool)` |
-| 10 | `seed=abc` | `seed='abc' must be an integer (0 is valid)` |
-| 11 | `seed=1.5` | `seed=1.5 must be an integer (0 is valid)` |
-| 12 | `tuning.budget=0` | `tuning.budget=0 must be a positive integer` |
-| 13 | `threads=0` | `threads=0 must be a positive integer or null` |
-| 14 | `data.source=nope` | `data.source='nope' is not a Fashion-MNIST source; use one of: embedded, openml` |
+| 10 | `seed=abc` | `seed='abc' must be an int in the range [0, 4294967295]` |
+| 11 | `seed=1.5` | `seed=1.5 must be an int in the range [0, 4294967295]` |
+| 12 | `tuning.budget=0` | `tuning.budget=0 must be an int in the range [1, inf)` |
+| 13 | `threads=0` | `threads=0 must be an int in the range [1, inf)` |
+| 14 | `data.source=openml` (the key before datasets became a config group) | `data.source was replaced by the dataset config group; pick a dataset with dataset=NAME (task=image: cifar10, fashion_mnist, ...)`, exit 2 |
 | 15 | `trainr.max_epochs=2` (typo) | Hydra: `Could not override 'trainr.max_epochs'` |
 | 16 | a missing Debian data package | `... install it with: apt-get install dataset-fashion-mnist` (tests/test_fashion_mnist.py) |
-| 17 | `data.source=openml` with no network and no cache | `openml.org is unreachable ... data.source=embedded works offline` (tests/test_fashion_mnist.py) |
+| 17 | `dataset=fashion_mnist_openml` with no network and no cache | `openml.org is unreachable ...` (tests/test_fashion_mnist.py) |
 | 18 | an unwritable output folder | `cannot create the output folder /proc/x: No such file or directory`, exit 2 |
 | 19 | a corrupt `result.json` in a sweep being resumed | warning naming the file; that job runs again |
 | 20 | a corrupt `result.json` in a sweep being reported | warning naming the file; the report builds (tests/test_report.py) |
@@ -31,18 +31,23 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 24 | `method=tfidf_svm` with `task=image` | `method=tfidf_svm is for task text, not task=image` |
 | 25 | a truncated or corrupt dataset cache file | `CacheWarning: rebuilding the cache entry ...: x.npy has N bytes, not M (truncated?)`; rebuilt, never used (tests/test_cache.py) |
 | 26 | a joblib worker killed by the OS (out of memory) | a `failed` record: `worker process P died: ... out of memory ...`; the sweep finishes (tests/test_launchers.py) |
-| 27 | `seed=-1`, `seed=5000000000` | `seed=-1 must be between 0 and 4294967295` |
-| 28 | `task.val_size=0` (image) | `task.val_size=0 must be an integer between 10 and 58990 ...` |
+| 27 | `seed=-1`, `seed=5000000000` | `seed=-1 must be an int in the range [0, 4294967295]` |
+| 28 | `task.val_size=0`, `task.val_size=60000` (image) | `task.val_size=0 must be an int in the range [1, inf)`; `task.val_size=60000 must be smaller than the 60000 examples it is carved from` |
 | 29 | `task.snrs=[abc]` (speech) | `task.snrs: 'abc' is not a number of dB; ...` (tests/test_speech.py) |
 | 30 | `+bogus_key=1`, `+data.bogus=1` (a key nothing reads) | `unknown config key(s) bogus_key: nothing reads them; the keys are ...` |
 | 31 | `threads=100000` (more than the cores) | `threads=100000 exceeds the 2 core(s) this job may use; use at most 2` |
-| 32 | `trainer.max_epochs=0`, `-1` or `abc` | `trainer.max_epochs=0 must be a positive integer` |
+| 32 | `trainer.max_epochs=0`, `-1` or `abc` | `trainer.max_epochs=0 must be an int in the range [1, inf)` |
 | 33 | `trainer.devices=4` (multi-process DDP) | `trainer.devices=4: each job trains on one device in one process ...` |
 | 34 | a single run of a job that another process is running | `not started: process P is already running this job in DIR; wait for it or kill it ...`, exit 1 (tests/test_resume.py) |
 | 35 | a `running.json` with pid 0, a negative or a huge pid | ignored: the job runs (it blocked it for good, or crashed the sweep) (tests/test_resume.py) |
 | 36 | `hydra.launcher.n_jobs=0` or `abc` | `hydra.launcher.n_jobs=0: must be at least 1 (or -1: one job per core)`, exit 2 |
 | 37 | a tuned hyperparameter also set on the method, e.g. `method.estimator.pipeline.steps.0.1.cell_size=5` | `lbp__cell_size=5 is set on the method, but param_grid.lbp__cell_size tunes it over [4, 7], which would replace it; to fix the value, set method.estimator.param_grid.lbp__cell_size=[5]` |
 | 38 | a bad grid value the budget would not sample, e.g. `param_grid.lbp__cell_size=[7,5]` | `param_grid.lbp__cell_size=5 fails on the training data: cell_size=5 must divide the 28x28 image`, for every seed |
+| 39 | `dataset=nope` | Hydra: `Could not find 'dataset/nope'` + the available options |
+| 40 | `dataset=wordnet` with `task=image` | `dataset=wordnet is for task text, not task=image` |
+| 41 | `dataset=image_folder` with no `dataset.loader.root` | Hydra: `Missing mandatory value: dataset.loader.root` |
+| 42 | a dataset path that does not exist, a missing column, a folder of one class, a transcript word outside the vocabulary | one line naming the path, the column (and the columns there are) or the word and row (tests/test_image_folder.py, test_text_file.py, test_hf_text.py, test_wav_folder.py) |
+| 43 | `dataset.loader.val_seed=1001` (driving; validation tracks inside the training tracks) | `the train and val tracks overlap (seeds 1000..1059 and 1001..1003): set dataset.loader.val_seed apart` (tests/test_driving.py) |
 """
 
 from __future__ import annotations
@@ -63,19 +68,20 @@ from tests.conftest import FAST, records
     ("train_size=10000000", "train_size=10000000 exceeds the training pool of 59000 examples"),
     ("train_size=2.5", "train_size=2.5 must be a positive integer or null"),
     ("train_size=abc", "train_size='abc' must be a positive integer or null"),
-    ("seed=abc", "seed='abc' must be an integer"),
-    ("seed=1.5", "seed=1.5 must be an integer"),
-    ("seed=-1", "seed=-1 must be between 0 and 4294967295"),
-    ("seed=5000000000", "seed=5000000000 must be between 0 and 4294967295"),
+    ("seed=abc", "seed='abc' must be an int in the range [0, 4294967295]"),
+    ("seed=1.5", "seed=1.5 must be an int in the range"),
+    ("seed=-1", "seed=-1 must be an int in the range [0, 4294967295]"),
+    ("seed=5000000000", "seed=5000000000 must be an int in the range [0, 4294967295]"),
     ("threads=100000", "threads=100000 exceeds the"),
-    ("trainer.max_epochs=0", "trainer.max_epochs=0 must be a positive integer"),
-    ("trainer.max_epochs=-1", "trainer.max_epochs=-1 must be a positive integer"),
-    ("trainer.max_epochs=abc", "trainer.max_epochs='abc' must be a positive integer"),
+    ("trainer.max_epochs=0", "trainer.max_epochs=0 must be an int in the range [1, inf)"),
+    ("trainer.max_epochs=-1", "trainer.max_epochs=-1 must be an int in the range [1, inf)"),
+    ("trainer.max_epochs=abc", "trainer.max_epochs='abc' must be an int in the range [1, inf)"),
     ("trainer.devices=4", "trainer.devices=4: each job trains on one device in one process"),
-    ("task.val_size=0", "task.val_size=0 must be an integer between 10 and"),
-    ("tuning.budget=0", "tuning.budget=0 must be a positive integer"),
-    ("threads=0", "threads=0 must be a positive integer or null"),
-    ("data.source=nope", "embedded, openml"),
+    ("task.val_size=0", "task.val_size=0 must be an int in the range [1, inf)"),
+    ("task.val_size=60000", "task.val_size=60000 must be smaller than the 60000 examples it is carved from"),
+    ("tuning.budget=0", "tuning.budget=0 must be an int in the range [1, inf)"),
+    ("threads=0", "threads=0 must be an int in the range [1, inf)"),
+    ("dataset=wordnet", "dataset=wordnet is for task text, not task=image"),
     ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
     ("+data.bogus=1", "unknown config key(s) data.bogus: nothing reads them"),
     # a tuned value also set on the step would be silently replaced by the grid
@@ -107,6 +113,8 @@ def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message)
     ("method=nope", "Could not find 'method/nope'"),
     ("approach=both", "Could not find 'approach/both'"),
     ("trainr.max_epochs=2", "Could not override 'trainr.max_epochs'"),
+    ("dataset=nope", "Could not find 'dataset/nope'"),
+    ("dataset=image_folder", "Missing mandatory value: dataset.loader.root"),
 ])
 def test_unknown_choice_or_key_is_named(app, tmp_path, capsys, override, message):
     code = app(override, f"hydra.run.dir={tmp_path / 'run'}")
@@ -114,6 +122,14 @@ def test_unknown_choice_or_key_is_named(app, tmp_path, capsys, override, message
     assert code == 1
     assert message in err
     assert "Traceback" not in err
+
+
+def test_the_replaced_data_source_key_points_to_the_dataset_group(app, tmp_path, capsys):
+    code = app("data.source=openml", f"hydra.run.dir={tmp_path / 'run'}")
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "data.source was replaced by the dataset config group; pick a dataset with dataset=NAME" in err
+    assert "task=image: cifar10, fashion_mnist, fashion_mnist_openml, image_folder, kmnist, mnist" in err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

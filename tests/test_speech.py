@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ctypes.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from benchmarks.cache import read_manifest
-from benchmarks.datasets.spoken_digits import WORDS, load_spoken_digits, voice_splits
+from benchmarks.datasets.spoken_digits import WORDS, SpokenDigits, voice_splits
 from benchmarks.datasets.tts import espeak, festival
 from benchmarks.datasets.tts.noise import NOISES, mix, pink, white
 from benchmarks.errors import ConfigError, DataUnavailable
@@ -26,13 +27,18 @@ def corpus_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def tiny(corpus_dir):
-    return load_spoken_digits(corpus_dir, seed=0, **TINY)
+def tiny_loader(corpus_dir):
+    return SpokenDigits(data_dir=str(corpus_dir), seed=0, **TINY)
 
 
 @pytest.fixture(scope="session")
-def tiny_task(corpus_dir):
-    return SpeechTask(data_dir=str(corpus_dir), corpus={"seed": 0, **TINY}, noisy_size=12, snrs=[10, 0])
+def tiny(tiny_loader):
+    return tiny_loader.load()
+
+
+@pytest.fixture(scope="session")
+def tiny_task(tiny_loader):
+    return SpeechTask(dataset=tiny_loader, noisy_size=12, snrs=[10, 0])
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +51,8 @@ def tiny_data(tiny_task, tiny):
 
 def test_same_seed_same_manifest_hash(tmp_path):
     sizes = {"train": 12, "val": 3, "test": 3, "heldout": 3}
-    a = load_spoken_digits(tmp_path / "a", seed=7, **sizes).folder
-    b = load_spoken_digits(tmp_path / "b", seed=7, **sizes).folder
-    c = load_spoken_digits(tmp_path / "c", seed=8, **sizes).folder
+    a, b, c = (Path(SpokenDigits(data_dir=str(tmp_path / name), seed=seed, **sizes).load().info["corpus"])
+               for name, seed in (("a", 7), ("b", 7), ("c", 8)))
     files = [read_manifest(f)["files"] for f in (a, b, c)]
     assert files[0] == files[1], "same seed, same files and SHA-256s"
     assert files[0]["train_audio.npy"] != files[2]["train_audio.npy"]
@@ -55,16 +60,17 @@ def test_same_seed_same_manifest_hash(tmp_path):
 
 
 def test_corpus_is_split_by_voice_and_holds_out_an_engine(tiny):
-    train_X, train_y, train_voices, train_held = tiny.splits["train"]
-    val_voices = set(tiny.splits["val"][2])
-    test_X, test_y, test_voices, heldout = tiny.splits["test"]
-    assert len(train_X) == 240 and len(tiny.splits["val"][0]) == 40 and len(test_X) == 40 + 18
+    train_X, train_y, train_voices = tiny.train.X, tiny.train.y, tiny.train.groups
+    val_voices = set(tiny.val.groups)
+    test_X, test_voices, heldout = tiny.test.X, tiny.test.groups, tiny.info["heldout"]
+    assert len(train_X) == 240 and len(tiny.val) == 40 and len(test_X) == 40 + 18
+    assert heldout.dtype == bool and heldout.shape == (len(test_X),) and tiny.classes is None
     assert not (set(train_voices) & val_voices) and not (set(train_voices) & set(test_voices))
     assert not (val_voices & set(test_voices))
     engines = {v.split("/")[0] for v in train_voices}
     assert engines == {"espeak", "flite"}, "training mixes engines"
     assert {v.split("/")[0] for v in test_voices[heldout]} == {"festival"} and heldout.sum() == 18
-    assert not train_held.any()
+    assert train_y.dtype == object and train_voices.dtype == object
     assert all(x.dtype == np.int16 and x.ndim == 1 and 1600 < len(x) < 6 * 16000 for x in train_X)
     words = [t.split() for t in train_y]
     assert all(1 <= len(w) <= 7 and set(w) <= set(WORDS) for w in words)
@@ -72,20 +78,29 @@ def test_corpus_is_split_by_voice_and_holds_out_an_engine(tiny):
     # the fixed voice table: every split draws from its own voices
     table = voice_splits()
     assert len(table["train"]) == 74 and {e for e, _ in table["heldout"]} == {"festival"}
-    X_ast, y_ast = tiny.asterisk
+    X_ast, y_ast = tiny.info["asterisk"]
     assert list(y_ast) == list(WORDS) and all(x.dtype == np.int16 for x in X_ast)
-    assert len(tiny.noises["opensfx"]) > 60 * 16000 and len(tiny.noises["babble"]) == 60 * 16000
+    noises = tiny.info["noises"]
+    assert len(noises["opensfx"]) > 60 * 16000 and len(noises["babble"]) == 60 * 16000
+
+
+def test_task_takes_the_corpus_splits_as_they_are(tiny, tiny_data):
+    for name in ("train", "val", "test"):
+        ours, theirs = getattr(tiny_data, name), getattr(tiny, name)
+        assert list(ours.y) == list(theirs.y) and list(ours.groups) == list(theirs.groups), name
+    assert np.array_equal(tiny_data.info["heldout"], tiny.info["heldout"])
+    assert list(tiny_data.info["noises"]) == ["white", "pink", "opensfx", "babble"]
 
 
 def test_manifest_records_build_facts(tiny):
-    manifest = json.loads((tiny.folder / "MANIFEST.json").read_text())
+    manifest = json.loads((Path(tiny.info["corpus"]) / "MANIFEST.json").read_text())
     assert manifest["info"]["utterances"] == sum(TINY.values())
     assert manifest["info"]["audio_hours"] > 0 and "utterances.csv" in manifest["files"]
 
 
 @pytest.mark.parametrize("noise", NOISES)
 def test_mixing_gives_the_requested_snr(tiny, tiny_data, noise):
-    clean = tiny.splits["test"][0][0]
+    clean = tiny.test.X[0]
     bank = tiny_data.info["noises"][noise]
     rng = np.random.default_rng(0)
     for snr in (20, 15, 10, 5, 0):
@@ -127,16 +142,24 @@ def test_metrics_on_known_predictions(tiny_task):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"source": "hf"}, "unknown data.source 'hf' for task=speech"),
     ({"train_noise": "loud"}, "data.train_noise='loud' must be one of clean, multi"),
     ({"val_size": 10_000}, "task.val_size=10000 must be an integer between 1 and 40"),
     ({"noises": ["rain"]}, "task.noises: unknown noise rain"),
     ({"snrs": [10, "abc"]}, "task.snrs: 'abc' is not a number of dB"),
 ])
-def test_bad_config_is_named(corpus_dir, tiny, kwargs, message):
-    task = SpeechTask(data_dir=str(corpus_dir), corpus={"seed": 0, **TINY}, **kwargs)
+def test_bad_config_is_named(tiny_loader, tiny, kwargs, message):
+    task = SpeechTask(dataset=tiny_loader, **kwargs)
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(".", r"\.")):
         task.load()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"train": 0}, r"dataset\.loader\.train=0 must be an int in the range \[1, inf\)"),
+    ({"seed": -1}, r"dataset\.loader\.seed=-1 must be an int in the range \[0, inf\)"),
+])
+def test_bad_corpus_size_is_named(tmp_path, kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        SpokenDigits(data_dir=str(tmp_path), **kwargs).load()
 
 
 def test_missing_packages_give_the_apt_line(monkeypatch):
@@ -148,8 +171,8 @@ def test_missing_packages_give_the_apt_line(monkeypatch):
         festival.festival_batch("slt", ["one"], [1.0])
 
 
-def test_multi_condition_training_adds_noise(corpus_dir, tiny, tiny_data):
-    multi = SpeechTask(data_dir=str(corpus_dir), corpus={"seed": 0, **TINY}, train_noise="multi").load()
+def test_multi_condition_training_adds_noise(tiny_loader, tiny_data):
+    multi = SpeechTask(dataset=tiny_loader, train_noise="multi").load()
     changed = [not np.array_equal(a, b) for a, b in zip(multi.train.X, tiny_data.train.X)]
     assert 0.6 < np.mean(changed) < 0.95, "about four in five utterances get noise"
     assert list(multi.train.y) == list(tiny_data.train.y)
@@ -195,12 +218,12 @@ def test_decoding_through_the_grammar_gives_digit_strings_only(tiny_data, mfcc_h
 # --------------------------------------------------------------------------- both sides, through the runner
 
 
-def test_both_sides_learn_through_the_runner(app, tmp_path, corpus_dir, tiny, tiny_data):
+def test_both_sides_learn_through_the_runner(app, tmp_path, corpus_dir, tiny_task, tiny_data):
     """Whole tiny pool (240 utterances), one candidate each: WER on clean new voices of the trained
     engines far below always saying the most common word (WER ~0.94)."""
     sweep = tmp_path / "sweep"
     common = ["task=speech", "train_size=null", "tuning.budget=1", "threads=1", "logger=csv",
-              f"paths.data_dir={corpus_dir}", *[f"task.corpus.{k}={v}" for k, v in TINY.items()],
+              f"paths.data_dir={corpus_dir}", *[f"dataset.loader.{k}={v}" for k, v in TINY.items()],
               "task.noisy_size=12", "task.snrs=[10,0]"]
     assert app(*common, "approach=pipeline", f"hydra.run.dir={sweep}/pipeline",
                "method.estimator.param_grid={hmm__n_states:[6],hmm__n_mix:[1]}") == 0
@@ -214,7 +237,7 @@ def test_both_sides_learn_through_the_runner(app, tmp_path, corpus_dir, tiny, ti
     truth = [t for t, s in zip(tiny_data.test.y, seen) if s]
     words = [w for t in tiny_data.train.y for w in t.split()]
     top = max(set(words), key=words.count)
-    baseline = SpeechTask().evaluate(truth, [top] * len(truth))["wer"]
+    baseline = tiny_task.evaluate(truth, [top] * len(truth))["wer"]
     assert baseline > 0.85
     for approach, r in runs.items():
         m = r["metrics"]
@@ -272,7 +295,7 @@ def test_same_config_and_seed_give_identical_metrics(app, tmp_path, corpus_dir, 
     # bit-identical on the CPU: seeded HMM initialisation and noise, and
     # Lightning's deterministic=True for the e2e side
     common = ["task=speech", f"approach={approach}", "train_size=100", "tuning.budget=1", "threads=1",
-              f"paths.data_dir={corpus_dir}", *[f"task.corpus.{k}={v}" for k, v in TINY.items()],
+              f"paths.data_dir={corpus_dir}", *[f"dataset.loader.{k}={v}" for k, v in TINY.items()],
               "task.noisy_size=6", "task.snrs=[0]", "task.noises=[white]", *extra]
     for i in (1, 2):
         assert app(*common, f"hydra.run.dir={tmp_path / str(i)}") == 0
@@ -286,7 +309,7 @@ def test_warm_up_reaches_the_feature_steps_before_timing():
     from sklearn.svm import LinearSVC
 
     from pipelines.mfcc import MFCC
-    from pipelines.validated import ValidatedPipeline
+    from pipelines.tuned import TunedPipeline
 
     calls = []
 
@@ -295,5 +318,5 @@ def test_warm_up_reaches_the_feature_steps_before_timing():
             calls.append(1)
             super().warm_up()
 
-    ValidatedPipeline(Pipeline([("mfcc", Counting()), ("svm", LinearSVC())])).warm_up()
+    TunedPipeline(Pipeline([("mfcc", Counting()), ("svm", LinearSVC())])).warm_up()
     assert calls == [1]

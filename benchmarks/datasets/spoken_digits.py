@@ -1,4 +1,4 @@
-"""Synthesised spoken digits in the TIDIGITS / Aurora-2 style: the speech task's corpus (DESIGN.md §6).
+"""Synthesised spoken digits in the TIDIGITS / Aurora-2 style: the speech task's default corpus.
 
 TIDIGITS (Leonard 1984, "A database for speaker-independent digit recognition",
 ICASSP) holds the words "zero" to "nine" and "oh", spoken alone and in strings
@@ -38,6 +38,7 @@ offset, length in samples and the synthesis settings), ``asterisk_audio.npy`` +
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,11 +50,13 @@ from joblib.externals.loky.process_executor import ProcessPoolExecutor as LokyPr
 from tqdm.auto import tqdm
 
 from benchmarks.cache import cached_build
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.datasets.tts import espeak, festival, flite, noise
 from benchmarks.datasets.tts.audio import RATE, to_int16, to_rate, trim
-from benchmarks.errors import ConfigError, DataUnavailable
+from benchmarks.errors import DataUnavailable
+from benchmarks.params import Interval, check_params, positive_int
 
-__all__ = ["WORDS", "SpokenDigits", "build_corpus", "load_spoken_digits", "voice_splits"]
+__all__ = ["WORDS", "SpokenDigits", "build_corpus", "voice_splits"]
 
 VERSION = "spoken-digits-1"
 #: the TIDIGITS vocabulary; index + 1 is the CTC label of a word (0 is the blank)
@@ -220,27 +223,6 @@ def _babble(engine: "espeak.Espeak", rng: np.random.Generator, seconds: float = 
     return to_int16(total * (3000.0 / np.sqrt(np.mean(total ** 2))))
 
 
-@dataclass(frozen=True, eq=False)
-class SpokenDigits:
-    """The loaded corpus.
-
-    Attributes:
-        splits: ``{"train"|"val"|"test": (X, y, voices, engines, heldout)}``; ``X``
-            an ``(n,)`` object array of int16 waveforms at 16 kHz (read-only
-            views of the cache), ``y`` ``(n,)`` object array of transcripts
-            ("one oh seven"), ``voices`` ``(n,)`` ``"engine/voice"`` strings,
-            ``heldout`` ``(n,)`` bool, True for the engine training never hears.
-        asterisk: ``(X, y)`` of the real-speaker isolated words (11 utterances).
-        noises: ``{"opensfx", "babble"}`` -> float32 noise banks at 16 kHz.
-        folder: the cache entry.
-    """
-
-    splits: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
-    asterisk: tuple[np.ndarray, np.ndarray]
-    noises: dict[str, np.ndarray]
-    folder: Path
-
-
 def _cut(audio: np.ndarray, offsets, lengths) -> np.ndarray:
     X = np.empty(len(offsets), dtype=object)
     for i, (o, n) in enumerate(zip(offsets, lengths)):
@@ -248,38 +230,73 @@ def _cut(audio: np.ndarray, offsets, lengths) -> np.ndarray:
     return X
 
 
-def load_spoken_digits(data_dir: str | Path, seed: int = 0, train: int = 20000, val: int = 1000,
-                       test: int = 1000, heldout: int = 600) -> SpokenDigits:
-    """Build the corpus into ``<data_dir>/speech/`` once (``benchmarks.cache``), then load it.
+@dataclass(frozen=True)
+class SpokenDigits(DatasetLoader):
+    """The synthesised spoken-digit corpus (``dataset=spoken_digits``), built once per parameters.
+
+    The first :meth:`load` synthesises the corpus into
+    ``<data_dir>/speech/spoken-digits-1-seed<seed>-<sizes>/`` (``benchmarks.cache``)
+    in a fresh process; later loads read it back.
 
     Args:
-        data_dir: the dataset cache (``paths.data_dir``).
-        seed: the corpus seed (texts and synthesis settings; not the splits).
-        train, val, test, heldout: utterances per split (``heldout``: the
-            festival part of the test split).
-
-    Raises:
-        ConfigError: a size is not a positive integer.
-        DataUnavailable: a synthesiser or data package is missing (the message gives the apt line).
+        data_dir: the dataset cache (``paths.data_dir``; ``~`` is expanded).
+        seed: the corpus seed (texts, voice per utterance, synthesis settings;
+            not the voice splits, which are fixed).
+        train, val, test, heldout: utterances per split (``test``: new voices
+            of the trained engines; ``heldout``: festival, the engine training
+            never hears; both make the test split).
     """
-    sizes = {"train": train, "val": val, "test": test, "heldout": heldout}
-    for key, n in sizes.items():
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ConfigError(f"task.corpus.{key}={n!r} must be a positive integer")
-    params = {"seed": seed, **sizes}
-    name = f"speech/{VERSION}-seed{seed}-" + "-".join(str(sizes[k]) for k in sizes)
-    folder = cached_build(data_dir, name, lambda tmp: _build_in_fresh_process(tmp, seed, sizes),
-                          version=VERSION, params=params)
-    table = pd.read_csv(folder / "utterances.csv", keep_default_na=False)
-    splits = {}
-    for store in ("train", "val", "test"):
-        rows = table[table.store == store]
-        audio = np.load(folder / f"{store}_audio.npy", mmap_mode="r")
-        splits[store] = (_cut(audio, rows.offset, rows.length), rows.text.to_numpy(dtype=object),
-                         (rows.engine + "/" + rows.voice).to_numpy(dtype=object),
-                         (rows.split == "heldout").to_numpy())
-    ast = pd.read_csv(folder / "asterisk.csv")
-    asterisk = (_cut(np.load(folder / "asterisk_audio.npy"), ast.offset, ast.length), ast.text.to_numpy(dtype=object))
-    noises = {"opensfx": np.load(folder / "opensfx.npy").astype(np.float32),
-              "babble": np.load(folder / "babble.npy").astype(np.float32)}
-    return SpokenDigits(splits, asterisk, noises, folder)
+
+    data_dir: str = "~/.cache/e2ebench"
+    seed: int = 0
+    train: int = 20000
+    val: int = 1000
+    test: int = 1000
+    heldout: int = 600
+
+    _parameter_constraints = {
+        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        **{key: positive_int() for key in ("train", "val", "test", "heldout")},
+    }
+
+    def load(self) -> Corpus:
+        """Build the corpus once, then read its fixed splits.
+
+        Returns:
+            :class:`~benchmarks.datasets.base.Corpus` with ``train``, ``val`` and
+            ``test``: ``X`` an ``(n,)`` object array of ``(n_samples,)`` int16
+            waveforms at 16 kHz (read-only views of the cache), ``y`` ``(n,)``
+            object array of transcripts ("one oh seven"), ``groups`` ``(n,)``
+            the voices (``"espeak/en-us+f3"``); the test split holds the
+            ``test`` utterances, then the ``heldout`` ones. ``info``:
+            ``heldout`` ``(n_test,)`` bool, True for the festival utterances;
+            ``asterisk``: ``(X, y)`` of the real speaker's 11 isolated words;
+            ``noises``: ``{"opensfx", "babble"}`` -> float32 noise banks at
+            16 kHz (int16 units); ``corpus``: the cache entry's folder.
+
+        Raises:
+            ConfigError: a size is not a positive integer, or the seed is negative.
+            DataUnavailable: a synthesiser or data package is missing (the message gives the apt line).
+        """
+        check_params(self, self._parameter_constraints, "dataset.loader.")
+        sizes = {"train": self.train, "val": self.val, "test": self.test, "heldout": self.heldout}
+        params = {"seed": self.seed, **sizes}
+        name = f"speech/{VERSION}-seed{self.seed}-" + "-".join(str(sizes[k]) for k in sizes)
+        folder = cached_build(self.data_dir, name, lambda tmp: _build_in_fresh_process(tmp, self.seed, sizes),
+                              version=VERSION, params=params)
+        table = pd.read_csv(folder / "utterances.csv", keep_default_na=False)
+        splits = {}
+        for store in ("train", "val", "test"):
+            rows = table[table.store == store]
+            audio = np.load(folder / f"{store}_audio.npy", mmap_mode="r")
+            splits[store] = Split(_cut(audio, rows.offset, rows.length), rows.text.to_numpy(dtype=object),
+                                  (rows.engine + "/" + rows.voice).to_numpy(dtype=object))
+        test_rows = table[table.store == "test"]
+        ast = pd.read_csv(folder / "asterisk.csv")
+        asterisk = (_cut(np.load(folder / "asterisk_audio.npy"), ast.offset, ast.length),
+                    ast.text.to_numpy(dtype=object))
+        noises = {"opensfx": np.load(folder / "opensfx.npy").astype(np.float32),
+                  "babble": np.load(folder / "babble.npy").astype(np.float32)}
+        return Corpus(train=splits["train"], val=splits["val"], test=splits["test"],
+                      info={"heldout": (test_rows.split == "heldout").to_numpy(), "asterisk": asterisk,
+                            "noises": noises, "corpus": str(folder)})

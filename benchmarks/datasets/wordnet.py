@@ -1,4 +1,4 @@
-"""WordNet 3.0 noun glosses labelled by their supersense: the text task's dataset (DESIGN.md §6).
+"""WordNet 3.0 noun glosses labelled by their supersense: the text task's default dataset.
 
 Source: George A. Miller, "WordNet: A Lexical Database for English",
 Communications of the ACM 38(11), 1995; Christiane Fellbaum (ed.), "WordNet: An
@@ -21,6 +21,8 @@ The dataset built here: the 82,115 noun synsets minus ``noun.Tops`` (51
 synsets: the hierarchy's top concepts, not a topic) and ``noun.motive`` (42,
 too few to learn), i.e. 82,022 glosses in 24 classes; then exact duplicate
 glosses are removed (see :func:`load_wordnet_glosses`), leaving 81,411.
+WordNet has no official split: :class:`WordNet` returns every gloss as the
+training split and the text task holds out its own test split.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.errors import DataUnavailable
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "DEFAULT_PATH",
     "DROPPED_LEX_FILES",
     "LEX_FILES",
+    "WordNet",
     "WordNetGlosses",
     "load_wordnet_glosses",
     "parse_data_noun",
@@ -197,3 +201,31 @@ def load_wordnet_glosses(path: str | os.PathLike = DEFAULT_PATH) -> WordNetGloss
         classes=tuple(LEX_FILES[lex] for lex in kept_files),
         stats=stats,
     )
+
+
+@dataclass(frozen=True)
+class WordNet(DatasetLoader):
+    """The WordNet 3.0 noun-gloss supersense dataset (``dataset=wordnet``).
+
+    Args:
+        path: a WordNet ``data.noun`` file (default: the Debian package ``wordnet-base``'s).
+    """
+
+    path: str = str(DEFAULT_PATH)
+
+    def load(self) -> Corpus:
+        """Every deduplicated gloss as the training split; WordNet has no test split.
+
+        Returns:
+            :class:`~benchmarks.datasets.base.Corpus` with ``train.X`` an ``(n,)``
+            object array of ``str`` glosses, ``train.y`` ``(n,)`` int64 labels in
+            ``0..23``, ``test=None``, the 24 supersense ``classes`` and
+            ``info={"stats": ...}`` (the counts of :class:`WordNetGlosses`); for
+            WordNet 3.0, n = 81,411.
+
+        Raises:
+            DataUnavailable: see :func:`parse_data_noun`.
+        """
+        glosses = load_wordnet_glosses(self.path)
+        return Corpus(train=Split(glosses.texts, glosses.y), test=None, classes=glosses.classes,
+                      info={"stats": glosses.stats})

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import numbers
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+from sklearn.model_selection import GroupShuffleSplit
 
-from benchmarks.datasets.spoken_digits import load_spoken_digits
+from benchmarks.datasets.base import DatasetLoader
 from benchmarks.datasets.tts.noise import NOISES, mix, pink, white
 from benchmarks.errors import ConfigError
+from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.splits import training_subset
 from benchmarks.tasks.base import Split, Task, TaskData
 
-SOURCES = ("embedded",)
+log = logging.getLogger(__name__)
+
 TRAIN_NOISE = ("clean", "multi")
 #: Aurora-2's multi-condition training SNRs (dB); None = clean
 _MULTI_SNRS = (None, 20, 15, 10, 5)
@@ -23,18 +28,22 @@ _NOISE_SECONDS = 60
 class SpeechTask(Task):
     """Recognise spoken digit strings: raw 16 kHz waveforms in, transcripts out.
 
-    Data (``embedded``, offline): the synthesised corpus of
-    :mod:`benchmarks.datasets.spoken_digits`, built once into
-    ``<data_dir>/speech/`` (~20k training utterances from 72 espeak-ng voices
-    and 2 flite voices; validation from other voices; a test split of new
-    voices of the same engines, ``voices=seen``, plus a whole engine no
-    training split holds, festival, ``voices=heldout``). Splits are by voice
-    and fixed; only the training subset depends on the run's seed.
+    Data: the ``dataset`` loader's corpus. The default, ``dataset=spoken_digits``
+    (:class:`benchmarks.datasets.spoken_digits.SpokenDigits`), is synthesised
+    offline and cached (~20k training utterances from 72 espeak-ng voices and 2
+    flite voices; validation from other voices; a test split of new voices of the
+    same engines, ``voices=seen``, plus a whole engine no training split holds,
+    festival, ``voices=heldout``); its splits are by voice and fixed.
+    ``dataset=wav_folder`` (:class:`benchmarks.datasets.wav_folder.WavFolder`)
+    reads recordings; the validation and test splits it lacks are carved from its
+    training split, a ``val_share`` / ``test_share`` of the speakers (of the
+    utterances when it names no speakers), with ``split_seed``. Only the
+    training subset depends on the run's seed.
 
     Inputs ``X``: ``(n,)`` object arrays of ``(n_samples,)`` int16 waveforms
     at 16 kHz; targets ``y``: ``(n,)`` object arrays of transcripts such as
     ``"one oh seven"`` (words ``oh``, ``zero`` .. ``nine``); ``groups``: the
-    voice of each utterance (``"espeak/en-us+f3"``).
+    speaker of each utterance (``"espeak/en-us+f3"``), or ``None``.
 
     Metrics (:meth:`evaluate`, clean test split): ``wer`` (word error rate,
     jiwer, over all utterances), ``string_acc`` (exact transcripts among the
@@ -47,53 +56,66 @@ class SpeechTask(Task):
     Hirsch & Pearce 2000): ``wer@noise=N,snr=S`` per noise type (white, pink,
     babble, opensfx), ``wer@snr=S`` pooled over the noise types, also split by
     voices (``wer@snr=S,voices=V``); and ``word_acc@set=asterisk`` /
-    ``wer@set=asterisk`` on one real speaker's isolated digits.
+    ``wer@set=asterisk`` on one real speaker's isolated digits. White and pink
+    noise are generated; babble and opensfx are recordings that only the
+    spoken-digit corpus brings (``Corpus.info["noises"]``), as it brings the
+    held-out voices (``info["heldout"]``) and the real speaker
+    (``info["asterisk"]``): with another dataset, the breakdowns it has no data
+    for are left out.
 
     Args:
-        source: ``"embedded"`` (the only source).
-        data_dir: the dataset cache (``paths.data_dir``).
-        corpus: utterances per corpus split: ``train``, ``val``, ``test`` (new
-            voices of trained engines), ``heldout`` (festival); and ``seed``.
+        dataset: the loader of the ``dataset`` config (``conf/dataset/<name>.yaml``).
         val_size: validation utterances used (a fixed prefix); ``None`` = all.
         train_noise: ``"clean"`` or ``"multi"`` (Aurora-2 multi-condition
             training: each training and validation utterance gets one of the
-            four noises at 20/15/10/5 dB, or stays clean, a fifth each).
+            noises at 20/15/10/5 dB, or stays clean, a fifth each).
         noisy_size: test utterances per noisy condition (a fixed subset).
         snrs: SNRs of the noisy conditions (dB).
-        noises: noise types of the noisy conditions.
+        noises: noise types of the noisy conditions; those the dataset has no
+            recordings for are left out.
         noise_seed: seeds noise generation and mixing (fixed, not the run's seed).
+        val_share, test_share: the share of speakers (or utterances) carved as the
+            validation / test split from a dataset without one, in (0, 1).
+        split_seed: seed of the carving.
 
     Raises (from :meth:`load`):
-        ConfigError: unknown source or train_noise, or sizes that don't fit.
-        DataUnavailable: a synthesiser or data package is missing (with the apt line).
+        ConfigError: a bad ``train_noise``, noise, SNR, share or size, or too few
+            speakers to carve a split.
+        DataUnavailable: from the loader (a synthesiser, package or file is missing).
     """
 
     name = "speech"
-    dataset = "spoken_digits"
     primary_metric = "wer"
     higher_is_better = False
 
-    def __init__(self, source: str = "embedded", data_dir: str | Path | None = None,
-                 corpus: dict[str, int] | None = None, val_size: int | None = None,
-                 train_noise: str = "clean", noisy_size: int = 200,
-                 snrs: Sequence[float] = (20, 15, 10, 5, 0), noises: Sequence[str] = NOISES,
-                 noise_seed: int = 0) -> None:
-        self.source = source
-        self.data_dir = data_dir
-        self.corpus = dict(corpus or {})
+    _parameter_constraints = {
+        "val_size": positive_int(allow_none=True),
+        "noisy_size": positive_int(),
+        "noise_seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "val_share": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "test_share": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "split_seed": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, dataset: DatasetLoader, val_size: int | None = None, train_noise: str = "clean",
+                 noisy_size: int = 200, snrs: Sequence[float] = (20, 15, 10, 5, 0),
+                 noises: Sequence[str] = NOISES, noise_seed: int = 0, val_share: float = 0.1,
+                 test_share: float = 0.2, split_seed: int = 0) -> None:
+        self.dataset = dataset
         self.val_size = val_size
         self.train_noise = train_noise
         self.noisy_size = noisy_size
         self.snrs = list(snrs)
         self.noises = list(noises)
         self.noise_seed = noise_seed
+        self.val_share = val_share
+        self.test_share = test_share
+        self.split_seed = split_seed
 
     # ------------------------------------------------------------------ data
 
     def load(self) -> TaskData:
-        if self.source not in SOURCES:
-            raise ConfigError(f"unknown data.source {self.source!r} for task=speech; "
-                              f"valid sources: {', '.join(SOURCES)}")
+        check_params(self, self._parameter_constraints, "task.")
         if self.train_noise not in TRAIN_NOISE:
             raise ConfigError(f"data.train_noise={self.train_noise!r} must be one of {', '.join(TRAIN_NOISE)}")
         unknown = sorted(set(self.noises) - set(NOISES))
@@ -102,23 +124,42 @@ class SpeechTask(Task):
         bad = [snr for snr in self.snrs if isinstance(snr, bool) or not isinstance(snr, (int, float))]
         if bad:
             raise ConfigError(f"task.snrs: {bad[0]!r} is not a number of dB; e.g. task.snrs=[20,10,0]")
-        corpus = load_spoken_digits(self.data_dir or Path.home() / ".cache" / "e2ebench", **self.corpus)
-        splits = {k: Split(X, y, voices) for k, (X, y, voices, _) in corpus.splits.items()}
-        val = splits["val"]
+        corpus = self.dataset.load()
+        noises = self._noise_banks(corpus.info.get("noises", {}))
+        left_out = [n for n in self.noises if n not in noises]
+        if left_out and len(left_out) == len(self.noises):
+            raise ConfigError(f"task.noises={self.noises}: the dataset has no {', '.join(left_out)} recordings; "
+                              "white and pink need none")
+        if left_out:
+            log.info("noisy conditions without %s: the dataset has no such recordings", ", ".join(left_out))
+        rest, test = corpus.train, corpus.test
+        if test is None:
+            rest, test = self._carve(rest, self.test_share, "task.test_share", "test")
+        rest, val = (rest, corpus.val) if corpus.val is not None else \
+            self._carve(rest, self.val_share, "task.val_share", "validation")
         if self.val_size is not None:
-            if isinstance(self.val_size, bool) or not isinstance(self.val_size, int) \
-                    or not 0 < self.val_size <= len(val):
+            if not self.val_size <= len(val):
                 raise ConfigError(f"task.val_size={self.val_size!r} must be an integer between 1 and "
-                                  f"{len(val)} (the corpus's validation utterances)")
+                                  f"{len(val)} (the validation utterances)")
             val = val.take(np.arange(self.val_size))
-        noises = self._noise_banks(corpus.noises)
-        train = splits["train"]
+        train = rest
         if self.train_noise == "multi":
             train = _multi_condition(train, noises, np.random.default_rng([self.noise_seed, 1]))
             val = _multi_condition(val, noises, np.random.default_rng([self.noise_seed, 2]))
-        return TaskData(train=train, val=val, test=splits["test"],
-                        info={"heldout": corpus.splits["test"][3], "asterisk": corpus.asterisk,
-                              "noises": noises, "corpus": str(corpus.folder)})
+        return TaskData(train=train, val=val, test=test, info={**corpus.info, "noises": noises})
+
+    def _carve(self, split: Split, share: float, key: str, what: str) -> tuple[Split, Split]:
+        """``(the rest, a share of split)``, whole speakers on each side (utterances without speakers)."""
+        groups = split.groups if split.groups is not None else np.arange(len(split))
+        unit = "speakers" if split.groups is not None else "utterances"
+        splitter = GroupShuffleSplit(n_splits=1, test_size=share, random_state=self.split_seed)
+        try:
+            rest_idx, part_idx = next(splitter.split(np.arange(len(split)), groups=groups))
+        except ValueError:  # a share that rounds to all of them
+            raise ConfigError(f"{key}={share}: cannot carve a {what} split from {len(np.unique(groups))} "
+                              f"{unit} and keep some for training; the dataset needs more {unit} or "
+                              "its own splits") from None
+        return split.take(rest_idx), split.take(part_idx)
 
     def _noise_banks(self, recorded: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rng = np.random.default_rng([self.noise_seed, 0])
@@ -151,9 +192,16 @@ class SpeechTask(Task):
         return out
 
     def extra_metrics(self, estimator: Any, data: TaskData, test_pred: Any, artifacts_dir: Path) -> dict[str, float]:
-        """Breakdowns by voices, by noise and SNR, and the real-speaker set (see the class docstring)."""
-        heldout = np.asarray(data.info["heldout"])
+        """Breakdowns by voices, by noise and SNR, and the real-speaker set (see the class docstring).
+
+        Without ``data.info["heldout"]`` there are no ``voices`` breakdowns, without
+        ``data.info["asterisk"]`` no ``set=asterisk`` metrics.
+        """
         y, pred = np.asarray(data.test.y, dtype=object), np.asarray(test_pred, dtype=object)
+        heldout = data.info.get("heldout")
+        voices = () if heldout is None else (("seen", False), ("heldout", True))
+        # without voice metadata the noisy subset is drawn from one stratum
+        heldout = np.zeros(len(y), dtype=bool) if heldout is None else np.asarray(heldout)
         out: dict[str, float] = {}
 
         def add(level: str, idx: np.ndarray, predictions: np.ndarray, only_wer: bool = False) -> None:
@@ -161,19 +209,22 @@ class SpeechTask(Task):
                 if metric == "wer" or not only_wer:
                     out[f"{metric}@{level}"] = value
 
-        for name, mask in (("seen", ~heldout), ("heldout", heldout)):
+        for name, flag in voices:
+            mask = heldout == flag
             if mask.any():
                 add(f"voices={name}", np.flatnonzero(mask), pred[mask])
         subset = self._noisy_subset(heldout)
         # every SNR level, clean included, is scored on the same subset
         add("snr=clean", subset, pred[subset])
-        for name, flag in (("seen", False), ("heldout", True)):
+        for name, flag in voices:
             mask = heldout[subset] == flag
             if mask.any():
                 add(f"snr=clean,voices={name}", subset[mask], pred[subset][mask], only_wer=True)
         for snr in self.snrs:
             pooled_idx, pooled_pred = [], []
             for noise in self.noises:
+                if noise not in data.info["noises"]:
+                    continue
                 rng = np.random.default_rng([self.noise_seed, 3, self.noises.index(noise), int(snr * 10)])
                 X = [mix(data.test.X[i], data.info["noises"][noise], snr, rng) for i in subset]
                 noisy_pred = np.asarray(estimator.predict(X), dtype=object)
@@ -182,14 +233,15 @@ class SpeechTask(Task):
                 pooled_pred.append(noisy_pred)
             idx, p = np.concatenate(pooled_idx), np.concatenate(pooled_pred)
             add(f"snr={_level(snr)}", idx, p)
-            for name, flag in (("seen", False), ("heldout", True)):
+            for name, flag in voices:
                 mask = heldout[idx] == flag
                 if mask.any():
                     add(f"snr={_level(snr)},voices={name}", idx[mask], p[mask], only_wer=True)
-        X_ast, y_ast = data.info["asterisk"]
-        ast_pred = [str(p) for p in estimator.predict(list(X_ast))]
-        out["word_acc@set=asterisk"] = float(np.mean([t == p for t, p in zip(y_ast, ast_pred)]))
-        out["wer@set=asterisk"] = self.evaluate(list(y_ast), ast_pred)["wer"]
+        if "asterisk" in data.info:
+            X_ast, y_ast = data.info["asterisk"]
+            ast_pred = [str(p) for p in estimator.predict(list(X_ast))]
+            out["word_acc@set=asterisk"] = float(np.mean([t == p for t, p in zip(y_ast, ast_pred)]))
+            out["wer@set=asterisk"] = self.evaluate(list(y_ast), ast_pred)["wer"]
         return out
 
     def _noisy_subset(self, heldout: np.ndarray) -> np.ndarray:
