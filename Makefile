@@ -60,7 +60,7 @@ paper: setup data
 # Keep a sweep's run records in git: copies every result.json (ok and failed) of
 # outputs/multirun/$(SWEEP), and the PNG figures the runs left (driving's filmstrips),
 # into reports/results/$(SWEEP)/ and rebuilds
-# reports/results/report/ from all kept records. README's Results section is read off that report.
+# reports/results/report/ from all kept records. reports/results/README.md is read off that report.
 SWEEP ?= learning_curve
 RESULTS := reports/results
 results: setup

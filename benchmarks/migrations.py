@@ -122,8 +122,7 @@ def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     if task in _V2_PAIRS and isinstance(record.get("config"), dict) and record["config"]:
         record["config"] = _config_v1_to_v2(record["config"], task)
         record["config_hash"] = config_hash(record["config"])
-        record["dataset"] = record["config"]["dataset"]["name"]
-    elif record.get("dataset") in _V1_DATASET_NAMES:
+    if record.get("dataset") in _V1_DATASET_NAMES:
         record["dataset"] = _V1_DATASET_NAMES[record["dataset"]]
     record["schema"] = 2
     return record

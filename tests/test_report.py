@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks.record import SCHEMA
 from reports import build_report
 from reports.analyse import cost_summary, metric_summary, ok_runs, panels, select_panel
 from reports.cli import main, parse_args
@@ -34,17 +35,18 @@ FAILED_ERROR = "RuntimeError: boom in the e2e trainer\nTraceback (most recent ca
 
 
 def make_config(task="image", approach="pipeline", train_size=100, seed=0, *, budget=2, max_epochs=6,
-                val_size=1000, source="embedded", grid=None, sizes="100,300,1000,null", name="demo") -> dict:
+                val_size=1000, dataset="fashion_mnist", grid=None, sizes="100,300,1000,null", name="demo") -> dict:
     """A resolved config as the runner stores it: per-run paths, seed copies and all."""
     out = f"/runs/{name}/approach={approach},seed={seed},task={task},train_size={train_size}"
     trainer = {"max_epochs": max_epochs, "accelerator": "auto", "devices": 1, "enable_progress_bar": None}
     return {
         "name": name, "train_size": train_size, "seed": seed, "threads": None,
-        "data": {"source": source}, "tuning": {"budget": budget},
+        "tuning": {"budget": budget},
         "paths": {"data_dir": "/root/.cache/e2ebench", "output_dir": out},
         "trainer": trainer,
-        "task": {"_target_": f"benchmarks.tasks.{task}.Task", "source": source,
-                 "data_dir": "/root/.cache/e2ebench", "val_size": val_size},
+        "dataset": {"name": dataset, "tasks": [task],
+                    "loader": {"_target_": "benchmarks.datasets.x.Loader", "data_dir": "/root/.cache/e2ebench"}},
+        "task": {"_target_": f"benchmarks.tasks.{task}.Task", "val_size": val_size},
         "learning_curve_sizes": sizes,
         "approach": {"name": approach},
         "method": {"name": METHODS.get(approach, "m"), "approach": approach, "tasks": [task],
@@ -58,11 +60,12 @@ def make_record(task="image", approach="pipeline", train_size=100, seed=0, *, st
                 primary_metric="accuracy", higher_is_better=True, fit_time_s=1.0, config_hash=None,
                 finished_at="2026-11-29T14:00:05+00:00", error=None, dataset="fashion_mnist",
                 cost=None, **config) -> dict:
-    """A schema-1 run record as a job writes it (see benchmarks/runner.py); ``config`` goes to make_config."""
+    """A run record of today's schema as a job writes it (benchmarks/record.py:RunRecord); ``config`` goes to
+    make_config."""
     method = METHODS.get(approach, "m")
     ok = status == "ok"
     return {
-        "schema": 1, "task": task, "dataset": dataset, "approach": approach, "method": method,
+        "schema": SCHEMA, "task": task, "dataset": dataset, "approach": approach, "method": method,
         "train_size": train_size, "seed": seed, "primary_metric": primary_metric,
         "higher_is_better": higher_is_better, "status": status, "error": error,
         "metrics": (metrics or {}) if ok else {}, "val_metrics": (metrics or {}) if ok else {},
@@ -71,7 +74,7 @@ def make_record(task="image", approach="pipeline", train_size=100, seed=0, *, st
                  "train_flops": 1.5e12 if approach == "e2e" else None, "n_params": 1234 if ok else None,
                  "peak_rss_mb": 512.0, **(cost or {})},
         "hyperparameters": {"svm__C": 1.0},
-        "config": make_config(task, approach, train_size, seed, **config),
+        "config": make_config(task, approach, train_size, seed, dataset=dataset, **config),
         "overrides": [f"task={task}", f"approach={approach}", f"train_size={train_size}", f"seed={seed}"],
         "config_hash": config_hash or "-".join(map(str, [task, approach, train_size, seed, *config.values()])),
         "env": {"python": "3.11.7", "torch": "2.13.0"},
@@ -348,8 +351,8 @@ def test_build_report_raises_on_no_records(tmp_path):
 
 def test_overlapping_run_dirs_and_foreign_schema(tmp_path):
     write_record(tmp_path / "a", make_record(metrics={"accuracy": 0.8}))
-    write_record(tmp_path / "b", {**make_record(seed=1, metrics={"accuracy": 0.8}), "schema": 2})
-    with pytest.warns(UserWarning, match="schema 2"):
+    write_record(tmp_path / "b", {**make_record(seed=1, metrics={"accuracy": 0.8}), "schema": SCHEMA + 1})
+    with pytest.warns(UserWarning, match=f"schema {SCHEMA + 1}: this version of e2ebench reads schemas 1 to {SCHEMA}"):
         collection = collect_runs([tmp_path, tmp_path / "a", tmp_path / "a" / "result.json"])
     assert collection.n_files == 2 and len(collection.runs) == 1 and len(collection.skipped) == 1
 
@@ -378,7 +381,7 @@ def test_comparable_config_drops_what_varies_within_a_comparison():
     other = comparable_config(make_config("image", "e2e", 3000, 4, name="other", sizes="100,null"))
     assert base == other  # size, seed, name, paths, output dirs, seed copies, learning_curve_sizes
     assert base["tuning.budget"] == "2" and base["trainer.max_epochs"] == "6"
-    assert base["task.val_size"] == "1000" and base["data.source"] == "embedded"
+    assert base["task.val_size"] == "1000" and base["dataset.name"] == "fashion_mnist"
     assert base["method.estimator.param_grid.C"] == "[0.3, 1.0]"
     assert not any(k.startswith(("paths", "logger", "approach", "seed", "name", "hydra", "threads",
                                  "learning_curve_sizes")) for k in base)
@@ -414,8 +417,7 @@ def test_runs_with_different_settings_are_split_not_averaged(tmp_path):
     assert "setting 2/2: trainer.max_epochs=20, tuning.budget=4" in (tables / "accuracy_image_s2.md").read_text()
     text = report.read_text()
     results = text.split("## Results")[1]
-    assert results.count("Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000, "
-                         "data.source=embedded.") == 1
+    assert results.count("Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000.") == 1
     assert "Settings: tuning.budget=4, trainer.max_epochs=20," in results
     assert "differs from the others in: trainer.max_epochs=6, tuning.budget=2." in results
     warned = [str(w.message) for w in caught if issubclass(w.category, ReportWarning)]
@@ -427,7 +429,7 @@ def test_runs_with_different_settings_are_split_not_averaged(tmp_path):
 def test_every_panel_prints_its_key_settings(built):
     _, report, _ = built
     results = report.read_text().split("## Results")[1]
-    line = "Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000, data.source=embedded."
+    line = "Settings: tuning.budget=2, trainer.max_epochs=6, task.val_size=1000."
     assert results.count(line) == 2  # image and speech
     assert "setting 1/" not in results and "Setting 1 of" not in results
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.record import write_record
+from benchmarks.record import RunRecord, write_record
 from tests.conftest import FAST, records
 
 SIZES = (100, 200, 300, 400)
@@ -60,15 +60,16 @@ def test_killed_sweep_resumes_without_duplicates_or_losses(tmp_path, kill_at):
 
 
 def test_disk_full_while_writing_keeps_the_previous_record(tmp_path, monkeypatch):
-    write_record({"status": "ok", "n": 1}, tmp_path)
+    first = RunRecord(task="image", approach="pipeline", status="ok", config_hash="h", metrics={"n": 1}).to_dict()
+    write_record(first, tmp_path)
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError, match="No space left"):
-        write_record({"status": "ok", "n": 2}, tmp_path)
-    assert json.loads((tmp_path / "result.json").read_text()) == {"status": "ok", "n": 1}
+        write_record(first | {"metrics": {"n": 2}}, tmp_path)
+    assert json.loads((tmp_path / "result.json").read_text())["metrics"] == {"n": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"], "no temporary file left"
 
 
@@ -86,7 +87,7 @@ def test_an_override_that_restates_a_default_still_resumes_e2e_jobs(app, tmp_pat
 def test_records_are_readable_by_others(tmp_path):
     old = os.umask(0o022)
     try:
-        path = write_record({"status": "ok"}, tmp_path)
+        path = write_record(RunRecord(task="image", approach="pipeline", status="ok", config_hash="h").to_dict(), tmp_path)
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644

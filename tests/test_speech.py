@@ -287,22 +287,6 @@ def test_wav_ctc_encodes_and_decodes_transcripts():
         model.encode_targets(["one ten"])
 
 
-@pytest.mark.parametrize("approach, extra", [
-    ("pipeline", ["method.estimator.param_grid={hmm__n_states:[4],hmm__n_mix:[1]}"]),
-    ("e2e", ["trainer.max_epochs=2", "method.estimator.param_grid={lr:[0.003],hidden:[32]}"]),
-])
-def test_same_config_and_seed_give_identical_metrics(app, tmp_path, corpus_dir, approach, extra):
-    # bit-identical on the CPU: seeded HMM initialisation and noise, and
-    # Lightning's deterministic=True for the e2e side
-    common = ["task=speech", f"approach={approach}", "train_size=100", "tuning.budget=1", "threads=1",
-              f"paths.data_dir={corpus_dir}", *[f"dataset.loader.{k}={v}" for k, v in TINY.items()],
-              "task.noisy_size=6", "task.snrs=[0]", "task.noises=[white]", *extra]
-    for i in (1, 2):
-        assert app(*common, f"hydra.run.dir={tmp_path / str(i)}") == 0
-    first, second = (records(tmp_path / str(i))[0] for i in (1, 2))
-    assert first["metrics"] == second["metrics"]
-
-
 def test_warm_up_reaches_the_feature_steps_before_timing():
     """librosa's first call (numba compilation) must not be charged to the first job of a process."""
     from sklearn.pipeline import Pipeline

@@ -63,16 +63,6 @@ def glosses():
     return load_wordnet_glosses()
 
 
-@pytest.fixture(scope="module")
-def splits():
-    return TextTask(val_size=1000).load()
-
-
-@pytest.fixture(scope="module")
-def glosses():
-    return load_wordnet_glosses()
-
-
 def test_wordnet_glosses_are_deduplicated_in_24_classes(glosses):
     assert glosses.stats["synsets"] == 82115
     assert glosses.stats["dropped_class"] == 51 + 42  # noun.Tops and noun.motive

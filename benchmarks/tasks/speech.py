@@ -33,7 +33,10 @@ class SpeechTask(Task):
     offline and cached (~20k training utterances from 72 espeak-ng voices and 2
     flite voices; validation from other voices; a test split of new voices of the
     same engines, ``voices=seen``, plus a whole engine no training split holds,
-    festival, ``voices=heldout``); its splits are by voice and fixed.
+    festival, ``voices=heldout``); its splits are by voice and fixed. espeak-ng
+    and flite synthesise in-process, festival in batch mode; the full corpus is
+    22,600 utterances, 7.7 h of 16 kHz audio, 850 MB, built once in 2–4 min on 2
+    cores (167 utterances/s measured 2026-12-02); the demo's 2,410 in about 25 s.
     ``dataset=wav_folder`` (:class:`benchmarks.datasets.wav_folder.WavFolder`)
     reads recordings; the validation and test splits it lacks are carved from its
     training split, a ``val_share`` / ``test_share`` of the speakers (of the
@@ -61,7 +64,10 @@ class SpeechTask(Task):
     spoken-digit corpus brings (``Corpus.info["noises"]``), as it brings the
     held-out voices (``info["heldout"]``) and the real speaker
     (``info["asterisk"]``): with another dataset, the breakdowns it has no data
-    for are left out.
+    for are left out. The noisy subset and its noise are the same for both sides
+    and every size, so WER-against-SNR curves are paired; its ``snr=clean`` point
+    is that subset's clean WER, not the whole test split's ``wer``. The report
+    plots each numeric factor (WER against SNR) with no speech-specific code.
 
     Args:
         dataset: the loader of the ``dataset`` config (``conf/dataset/<name>.yaml``).
