@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions, make_
 
 from benchmarks.errors import ConfigError
 
-__all__ = ["Interval", "Options", "StrOptions", "check_params", "positive_int"]
+__all__ = ["Interval", "Options", "StrOptions", "check_params", "positive_int", "satisfies"]
 
 
 def positive_int(*, allow_none: bool = False) -> list:
@@ -47,13 +47,16 @@ def check_params(params: Mapping[str, Any] | object, constraints: Mapping[str, l
         value = get(name, missing)
         if value is missing:
             continue
-        options = [make_constraint(c) for c in allowed]
-        takes_bool = any(c == "boolean" for c in allowed) or any(
-            isinstance(c, Options) and c.type is bool for c in options)
-        if isinstance(value, bool) and not takes_bool:
-            ok = False
-        else:
-            ok = any(c.is_satisfied_by(value) for c in options)
-        if not ok:
-            wanted = " or ".join(str(c) for c in options)
+        if not satisfies(value, allowed):
+            wanted = " or ".join(str(make_constraint(c)) for c in allowed)
             raise ConfigError(f"{prefix}{name}={value!r} must be {wanted}")
+
+
+def satisfies(value: Any, allowed: list) -> bool:
+    """Whether ``value`` meets one of the constraints ``allowed`` (a bool meets only boolean ones)."""
+    options = [make_constraint(c) for c in allowed]
+    takes_bool = any(c == "boolean" for c in allowed) or any(isinstance(c, Options) and c.type is bool
+                                                             for c in options)
+    if isinstance(value, bool) and not takes_bool:
+        return False
+    return any(c.is_satisfied_by(value) for c in options)

@@ -9,9 +9,12 @@ same seed gives both approaches the same subset.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from benchmarks.errors import ConfigError
+from benchmarks.params import satisfies
 
 
 def stratified_order(y: np.ndarray, seed: int) -> np.ndarray:
@@ -62,7 +65,7 @@ def training_subset(y: np.ndarray, train_size: int | None, seed: int) -> np.ndar
 
 def validate_train_size(train_size: object, n_pool: int) -> None:
     """Raise ``ConfigError`` unless ``1 <= train_size <= n_pool`` (an int)."""
-    if isinstance(train_size, bool) or not isinstance(train_size, (int, np.integer)):
+    if not satisfies(train_size, [numbers.Integral]):
         raise ConfigError(
             f"train_size={train_size!r} must be a positive integer or null (the whole pool)"
         )

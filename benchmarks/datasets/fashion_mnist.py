@@ -91,7 +91,7 @@ class FashionMNIST(DatasetLoader):
     root: str = str(DEFAULT_ROOT)
 
     def load(self) -> Corpus:
-        if isinstance(self.root, bool) or not isinstance(self.root, (str, os.PathLike)) \
+        if not isinstance(self.root, (str, os.PathLike)) \
                 or not os.fspath(self.root):
             raise ConfigError(f"dataset.loader.root={self.root!r} must be the folder of the Fashion-MNIST "
                               "IDX files")

@@ -9,7 +9,6 @@ read with OpenCV. Config: ``conf/dataset/image_folder.yaml``.
 
 from __future__ import annotations
 
-import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 
 from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.errors import ConfigError, DataUnavailable
+from benchmarks.params import check_params, positive_int, satisfies
 
 __all__ = ["IMAGE_EXTENSIONS", "ImageFolder"]
 
@@ -106,21 +106,21 @@ class ImageFolder(DatasetLoader):
                   "n_test": None if test is None else len(test), "image_shape": list(train.X.shape[1:])},
         )
 
+    _parameter_constraints = {"grayscale": ["boolean"]}
+
     def _check(self) -> tuple[int, int] | None:
         """Check the parameters; return ``image_size`` as ``(H, W)`` or ``None``."""
         if not isinstance(self.root, (str, os.PathLike)) or os.fspath(self.root) in ("", "???"):
             raise ConfigError(f"dataset.loader.root={self.root!r} must be the dataset folder; "
                               "set dataset.loader.root=/path/to/images")
-        if not isinstance(self.grayscale, bool):
-            raise ConfigError(f"dataset.loader.grayscale={self.grayscale!r} must be true or false")
+        check_params(self, self._parameter_constraints, "dataset.loader.")
         if self.image_size is None:
             return None
         try:
             size = tuple(self.image_size)
         except TypeError:
             size = ()
-        if len(size) != 2 or not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= 1
-                                     for d in size):
+        if len(size) != 2 or not all(satisfies(d, positive_int()) for d in size):
             raise ConfigError(f"dataset.loader.image_size={self.image_size!r} must be [H, W] in positive "
                               "integers (pixels) or null")
         return int(size[0]), int(size[1])

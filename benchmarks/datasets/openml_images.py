@@ -12,7 +12,6 @@ table with :func:`~benchmarks.datasets.openml.fetch_openml_arrays` (cached under
 
 from __future__ import annotations
 
-import numbers
 import os
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ import numpy as np
 from benchmarks.datasets.base import Corpus, DatasetLoader, Split
 from benchmarks.datasets.openml import describe_openml_dataset, fetch_openml_arrays, openml_cache_dir
 from benchmarks.errors import ConfigError, DataUnavailable
+from benchmarks.params import check_params, positive_int, satisfies
 
 __all__ = ["OpenMLImages"]
 
@@ -106,35 +106,33 @@ class OpenMLImages(DatasetLoader):
                   "image_shape": list(images.shape[1:])},
         )
 
+    _parameter_constraints = {
+        "name": [str, None],
+        "data_id": positive_int(allow_none=True),
+        "version": positive_int(allow_none=True),
+        "channels_first": ["boolean"],
+        "n_train": positive_int(allow_none=True),
+        "data_dir": [str, os.PathLike, None],
+    }
+
     def _check(self) -> tuple[int, ...]:
         """Check the parameters; return ``image_shape`` as a tuple of ints."""
         if (self.name is None) == (self.data_id is None):
             given = "both are set" if self.name is not None else "neither is set"
             raise ConfigError(f"set exactly one of dataset.loader.name (an OpenML dataset name) and "
                               f"dataset.loader.data_id (an OpenML dataset id); {given}")
-        if self.name is not None and (not isinstance(self.name, str) or not self.name.strip()):
+        check_params(self, self._parameter_constraints, "dataset.loader.")
+        if self.name is not None and not self.name.strip():
             raise ConfigError(f"dataset.loader.name={self.name!r} must be an OpenML dataset name")
-        for key in ("data_id", "version", "n_train"):
-            value = getattr(self, key)
-            if value is not None and not _positive_int(value):
-                raise ConfigError(f"dataset.loader.{key}={value!r} must be a positive integer or null")
-        if not isinstance(self.channels_first, bool):
-            raise ConfigError(f"dataset.loader.channels_first={self.channels_first!r} must be true or false")
-        if self.data_dir is not None and not isinstance(self.data_dir, (str, os.PathLike)):
-            raise ConfigError(f"dataset.loader.data_dir={self.data_dir!r} must be a folder path or null")
         try:
             shape = tuple(self.image_shape)
         except TypeError:
             shape = ()
-        if (len(shape) not in (2, 3) or not all(map(_positive_int, shape))
+        if (len(shape) not in (2, 3) or not all(satisfies(d, positive_int()) for d in shape)
                 or (len(shape) == 3 and shape[2] not in (1, 3))):
             raise ConfigError(f"dataset.loader.image_shape={self.image_shape!r} must be [H, W] (grey) or "
                               "[H, W, C] with C 1 (grey) or 3 (RGB), in positive integers")
         return tuple(int(d) for d in shape)
-
-
-def _positive_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
 
 
 def _pixels(X: np.ndarray, where: str) -> np.ndarray:

@@ -13,7 +13,7 @@ from sklearn.model_selection import GroupShuffleSplit
 from benchmarks.datasets.base import DatasetLoader
 from benchmarks.datasets.tts.noise import NOISES, mix, pink, white
 from benchmarks.errors import ConfigError
-from benchmarks.params import Interval, check_params, positive_int
+from benchmarks.params import Interval, check_params, positive_int, satisfies
 from benchmarks.splits import training_subset
 from benchmarks.tasks.base import Split, Task, TaskData
 
@@ -127,7 +127,7 @@ class SpeechTask(Task):
         unknown = sorted(set(self.noises) - set(NOISES))
         if unknown:
             raise ConfigError(f"task.noises: unknown noise {', '.join(unknown)}; valid: {', '.join(NOISES)}")
-        bad = [snr for snr in self.snrs if isinstance(snr, bool) or not isinstance(snr, (int, float))]
+        bad = [snr for snr in self.snrs if not satisfies(snr, [numbers.Real])]
         if bad:
             raise ConfigError(f"task.snrs: {bad[0]!r} is not a number of dB; e.g. task.snrs=[20,10,0]")
         corpus = self.dataset.load()
