@@ -109,3 +109,13 @@ def test_every_preset_composes_to_known_keys(task):
             cfg = registry.compose(overrides)
             assert set(cfg.keys()) <= CONFIG_KEYS, (overrides, set(cfg.keys()) - CONFIG_KEYS)
             assert set((cfg.get("data") or {}).keys()) <= DATA_KEYS, (overrides, set(cfg.data.keys()) - DATA_KEYS)
+
+
+def test_an_estimator_that_breaks_the_contract_is_named(app, tmp_path, capsys):
+    code = app(f"hydra.run.dir={tmp_path / 'run'}", *FAST, "train_size=100",
+               "method.estimator._target_=tests.fixtures.broken_estimator.ForgetsItsSize")
+    assert code == 1
+    [record] = records(tmp_path / "run")
+    assert record["status"] == "failed"
+    assert "ForgetsItsSize breaks the estimator contract (benchmarks/estimator.py): after fit it has no n_params_" \
+        in record["error"]
