@@ -58,7 +58,7 @@ paper: setup data
 	exit $$status
 
 # Keep a sweep's run records in git: copies every result.json (ok and failed) of
-# outputs/multirun/$(SWEEP), and the PNG figures the runs left (driving's filmstrips),
+# outputs/multirun/$(SWEEP), its per-unit test scores (units.npz), and the PNG figures the runs left (driving's filmstrips),
 # into reports/results/$(SWEEP)/ and rebuilds
 # reports/results/report/ from all kept records. reports/results/README.md is read off that report.
 SWEEP ?= learning_curve
@@ -66,7 +66,7 @@ RESULTS := reports/results
 results: setup
 	@test -d outputs/multirun/$(SWEEP) || { echo "no sweep folder outputs/multirun/$(SWEEP)"; exit 2; }
 	mkdir -p $(RESULTS)
-	cd outputs/multirun && find $(SWEEP) \( -name result.json -o -path '*/artifacts/*.png' \) -exec cp --parents {} ../../$(RESULTS)/ \;
+	cd outputs/multirun && find $(SWEEP) \( -name result.json -o -name units.npz -o -path '*/artifacts/*.png' \) -exec cp --parents {} ../../$(RESULTS)/ \;
 	$(BIN)/e2ebench-report $(RESULTS) --out $(RESULTS)/report --format md
 
 test: setup data

@@ -20,21 +20,22 @@ import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 from filelock import FileLock
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from benchmarks.errors import ConfigError
 from benchmarks.estimator import FITTED_ATTRIBUTES
+from benchmarks.launches import launch_id, record_outcome
 from benchmarks.params import Interval, check_params, positive_int
-from benchmarks.registry import APPROACHES
 from benchmarks.record import (
     RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
     utc_now, write_record,
 )
-from benchmarks.launches import launch_id, record_outcome
+from benchmarks.registry import APPROACHES
 from benchmarks.splits import validate_train_size
-from benchmarks.tasks.base import Task, TaskData
+from benchmarks.tasks.base import Task, TaskData, UnitScores
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,7 @@ def _validate_trainer(trainer: DictConfig) -> None:
 def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_dir: Path, logger: Any) -> None:
     # A failed earlier attempt in this folder may have left files behind.
     shutil.rmtree(out_dir / ARTIFACTS_DIR, ignore_errors=True)
+    (out_dir / UNITS_NAME).unlink(missing_ok=True)
     data = load_task_data(task)
     indices = task.training_indices(data.train, cfg.train_size, cfg.seed)
     train = data.train.take(indices)
@@ -276,6 +278,10 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     record["metrics"] = task.evaluate(data.test.y, test_pred)
     artifacts_dir = out_dir / ARTIFACTS_DIR
     record["metrics"] |= task.extra_metrics(estimator, data, test_pred, artifacts_dir)
+    units = task.unit_scores(data, test_pred)
+    if units is not None:
+        save_units(units, out_dir / UNITS_NAME)
+        record["unit_scores"] = {"file": UNITS_NAME, "metric": task.primary_metric, "units": len(units.unit)}
     if artifacts_dir.is_dir():
         record["artifacts"] = sorted(p.relative_to(out_dir).as_posix() for p in artifacts_dir.rglob("*") if p.is_file())
     record["hyperparameters"] = dict(estimator.best_params_)
@@ -294,6 +300,16 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
 
 #: a job's figures and other files from Task.extra_metrics, listed in the record
 ARTIFACTS_DIR = "artifacts"
+#: the primary metric per test unit (Task.unit_scores), beside result.json
+UNITS_NAME = "units.npz"
+
+
+def save_units(units: UnitScores, path: Path) -> None:
+    """Write ``units`` as a compressed ``.npz`` (arrays ``unit``, ``num``, ``den`` and, if any, ``group``)."""
+    arrays = {"unit": units.unit, "num": units.num, "den": units.den}
+    if units.group is not None:
+        arrays["group"] = np.asarray(units.group)
+    np.savez_compressed(path, **arrays)
 
 _DATA_MEMO: dict[tuple[type, str], TaskData] = {}
 

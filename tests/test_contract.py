@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from benchmarks import registry
@@ -58,6 +59,11 @@ def test_method_keeps_the_contract(app, tmp_path, data_dir, task, method):
     for key in ("fit_time_s", "feature_time_s", "predict_time_s", "n_params", "train_flops"):
         assert key in checked.cost
     assert checked.tuning["trials"] and checked.hyperparameters == checked.tuning["trials"][0]["params"]
+
+    # the primary metric unit by unit, adding up to the recorded value
+    units = np.load(tmp_path / "1" / checked.unit_scores["file"])
+    assert len(units["unit"]) == checked.unit_scores["units"] > 0
+    assert units["num"].sum() / units["den"].sum() == pytest.approx(value, rel=1e-9, abs=1e-12)
 
     metric, trivial, higher = _trivial(task, data_dir)
     score = first["metrics"][metric]

@@ -35,6 +35,34 @@ class TaskData:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class UnitScores:
+    """The primary metric on the test split, unit by unit: the metric is ``num.sum() / den.sum()``.
+
+    A unit is what the test split samples: an image, a gloss, an utterance, a
+    track. Both sides share the test split, so units pair across them, and a
+    report can resample units as well as seeds (Bouthillier et al. 2021, MLSys:
+    the test sample is a source of variance of its own). Written beside each
+    record as ``units.npz``.
+
+    Attributes:
+        unit: ``(k,)`` unit ids: int64 indices into the test split, or track seeds.
+        num, den: ``(k,)`` float64 parts of the metric (accuracy: correct and 1;
+            WER: word errors and reference words; reward: the episode's reward and 1).
+        group: ``(k,)`` the group of each unit (speaker, track), or ``None``.
+    """
+
+    unit: np.ndarray
+    num: np.ndarray
+    den: np.ndarray
+    group: np.ndarray | None = None
+
+    @property
+    def value(self) -> float:
+        """The metric the units add up to."""
+        return float(np.sum(self.num) / np.sum(self.den))
+
+
 class Task(ABC):
     """One benchmark task: data, splits and metrics, shared by both approaches.
 
@@ -86,9 +114,17 @@ class Task(ABC):
         """
         return {}
 
+    def unit_scores(self, data: TaskData, test_pred: Any) -> UnitScores | None:
+        """The primary metric per test unit (:class:`UnitScores`), or ``None`` if it does not decompose.
+
+        Called after :meth:`extra_metrics`, with the same predictions.
+        """
+        return None
+
     def cache_key(self) -> str:
         """A string that identifies the loaded data (used to reuse it across jobs)."""
-        params = {k: v.cache_key() if isinstance(v, DatasetLoader) else v for k, v in vars(self).items()}
+        params = {k: v.cache_key() if isinstance(v, DatasetLoader) else v for k, v in vars(self).items()
+                  if not k.startswith("_")}
         return repr(sorted(params.items()))
 
     def training_indices(self, pool: Split, train_size: int | None, seed: int) -> np.ndarray:
@@ -161,6 +197,11 @@ class ClassificationTask(Task, ABC):
             rest, test = self._carve(rest, self.test_size, "task.test_size")
         pool, val = (rest, corpus.val) if corpus.val is not None else self._carve(rest, self.val_size, "task.val_size")
         return TaskData(train=pool, val=val, test=test, info={"classes": list(classes), **corpus.info})
+
+    def unit_scores(self, data: TaskData, test_pred: Any) -> UnitScores:
+        """One unit per test example: 1.0 if it was classified right, else 0.0 (accuracy's parts)."""
+        correct = (np.asarray(test_pred) == np.asarray(data.test.y)).astype(np.float64)
+        return UnitScores(np.arange(len(correct)), correct, np.ones_like(correct), data.test.groups)
 
     def _carve(self, split: Split, size: int, key: str) -> tuple[Split, Split]:
         """``(the rest, size examples)`` of ``split``: stratified by label, or by group when it has groups."""

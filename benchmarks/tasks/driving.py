@@ -18,7 +18,7 @@ from benchmarks.errors import ConfigError
 from benchmarks.experts.pure_pursuit import PurePursuit
 from benchmarks.splits import validate_train_size
 from benchmarks.params import Interval, check_params, positive_int
-from benchmarks.tasks.base import Split, Task, TaskData
+from benchmarks.tasks.base import Split, Task, TaskData, UnitScores
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,7 @@ class DrivingTask(Task):
             episodes.append(drive(steer, seed, self.test_max_steps, record=i == 0 and self.filmstrip_frames > 0))
             log.info("closed loop, test track %d: reward %.1f, off-track steps %d",
                      seed, episodes[-1].reward, episodes[-1].offtrack_steps)
+        self._test_episodes = {seed: ep for seed, ep in zip(self.dataset.seeds("test"), episodes)}
         metrics = summarise(episodes)
         if self.filmstrip_frames > 0 and episodes[0].frames:
             artifacts_dir.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,15 @@ class DrivingTask(Task):
                             self.filmstrip_frames)
         metrics |= {f"expert_{k}": v for k, v in self.expert_metrics().items()}
         return metrics
+
+    def unit_scores(self, data: TaskData, test_pred: Any) -> UnitScores | None:
+        """One unit per test track: the reward of its closed-loop drive (``None`` without closed loop)."""
+        episodes = getattr(self, "_test_episodes", None)
+        if not episodes:
+            return None
+        seeds = np.array(list(episodes), dtype=np.int64)
+        rewards = np.array([e.reward for e in episodes.values()], dtype=np.float64)
+        return UnitScores(seeds, rewards, np.ones_like(rewards), seeds)
 
     def expert_metrics(self) -> dict[str, float]:
         """The pure-pursuit expert's closed-loop metrics on the test tracks, computed once into the cache."""

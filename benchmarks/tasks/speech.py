@@ -15,7 +15,7 @@ from benchmarks.datasets.tts.noise import NOISES, mix, pink, white
 from benchmarks.errors import ConfigError
 from benchmarks.params import Interval, check_params, positive_int, satisfies
 from benchmarks.splits import training_subset
-from benchmarks.tasks.base import Split, Task, TaskData
+from benchmarks.tasks.base import Split, Task, TaskData, UnitScores
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,18 @@ class SpeechTask(Task):
         if np.any(n_words == 1):
             out["word_acc"] = float(exact[n_words == 1].mean())
         return out
+
+    def unit_scores(self, data: TaskData, test_pred: Any) -> UnitScores:
+        """One unit per test utterance: its word errors (substitutions, deletions, insertions) and reference words."""
+        import jiwer
+
+        refs, hyps = [str(t) for t in data.test.y], [str(p) for p in test_pred]
+        errors = np.array([sum((c.ref_end_idx - c.ref_start_idx) if c.type in ("substitute", "delete")
+                               else (c.hyp_end_idx - c.hyp_start_idx) if c.type == "insert" else 0
+                               for c in chunks)
+                           for chunks in jiwer.process_words(refs, hyps).alignments], dtype=np.float64)
+        words = np.array([len(t.split()) for t in refs], dtype=np.float64)
+        return UnitScores(np.arange(len(refs)), errors, words, data.test.groups)
 
     def extra_metrics(self, estimator: Any, data: TaskData, test_pred: Any, artifacts_dir: Path) -> dict[str, float]:
         """Breakdowns by voices, by noise and SNR, and the real-speaker set (see the class docstring).
