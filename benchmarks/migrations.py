@@ -22,6 +22,10 @@ schema 1                                        schema 2
 ``noise_std`` (driving)                         ``train_seed``/``val_seed``/``test_seed`` 1000/2000/3000
 --                                              ``task.test_size: 10000`` (image), ``task.val_share:
                                                 0.1``, ``test_share: 0.2``, ``split_seed: 0`` (speech)
+--                                              ``task.corruptions: null``, ``corruption_size:
+                                                1000``, ``corruption_seed: 0`` (image, text: these runs
+                                                evaluated no corruptions, so they match today's runs
+                                                with ``task.corruptions=null``, not its default)
 --                                              ``pair`` (each task's default methods)
 ``pipelines.validated.ValidatedPipeline``       ``pipelines.tuned.TunedPipeline``
 cnn's ``n_classes: 10``, ``image_size: 28``     gone: the estimator takes them from the data
@@ -30,8 +34,9 @@ the record's ``dataset`` name                   the dataset config's name (``wor
 ==============================================  ======================================================
 
 Everything else (methods, grids, trainer, tuning, sizes, seeds) is unchanged, so
-the same job composes to the same config and hash; ``tests/test_migrations.py``
-checks that for every kept record in ``reports/results/``.
+the same job composes to the same config and hash (image and text: with
+``task.corruptions=null``); ``tests/test_migrations.py`` checks that for every kept
+record in ``reports/results/``.
 """
 
 from __future__ import annotations
@@ -101,6 +106,9 @@ def _config_v1_to_v2(config: dict[str, Any], task: str) -> dict[str, Any]:
     config["task"] = {k: v for k, v in old_task.items() if k not in _MOVED_TASK_KEYS}
     if task == "image":
         config["task"]["test_size"] = 10000
+    if task in ("image", "text"):
+        # these runs evaluated no corruptions: today's task.corruptions=null
+        config["task"] |= {"corruptions": None, "corruption_size": 1000, "corruption_seed": 0}
     if task == "speech":
         config["task"] |= {"val_share": 0.1, "test_share": 0.2, "split_seed": 0}
     config["pair"] = dict(_V2_PAIRS[task])

@@ -65,6 +65,11 @@ def test_method_keeps_the_contract(app, tmp_path, data_dir, task, method):
     assert len(units["unit"]) == checked.unit_scores["units"] > 0
     assert units["num"].sum() / units["den"].sum() == pytest.approx(value, rel=1e-9, abs=1e-12)
 
+    # the robustness claim's test conditions, on the trained model of every run
+    for name in first["config"]["task"].get("corruptions") or ():
+        assert all(f"{checked.primary_metric}@corruption={name},severity={s}" in checked.metrics for s in range(1, 6))
+    assert checked.cost["evaluation_time_s"] >= 0
+
     metric, trivial, higher = _trivial(task, data_dir)
     score = first["metrics"][metric]
     assert (score > trivial + 0.05 if higher else score < 0.9 * trivial), (metric, score, trivial)

@@ -14,6 +14,7 @@ import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Sequence
 
 import numpy as np
@@ -157,12 +158,23 @@ class ClassificationTask(Task, ABC):
     groups (a writer, a speaker), splits are carved by group instead, so no group
     is in two splits.
 
+    Robustness (:meth:`extra_metrics`): the fitted model also classifies a fixed
+    stratified subset of ``corruption_size`` test examples under each of
+    ``corruptions`` (the subclass's :attr:`corrupt_inputs`, e.g. MNIST-C-style image
+    corruptions) at severities 1..5, recorded as
+    ``accuracy@corruption=<name>,severity=<s>``, the mean over corruptions as
+    ``accuracy@severity=<s>``, and the subset's clean accuracy as
+    ``accuracy@severity=0``. The same corrupted inputs go to both sides.
+
     Args:
         dataset: the loader of the ``dataset`` config (``conf/dataset/<name>.yaml``).
         val_size: validation examples carved from the dataset's training split.
         test_size: test examples carved first when the dataset has no test split
             (ignored when it has one).
         split_seed: seed of the carving.
+        corruptions: names from :attr:`CORRUPTIONS` to evaluate, ``None`` or ``[]`` for none.
+        corruption_size: test examples corrupted (a fixed subset; all if fewer).
+        corruption_seed: seeds the subset and the corruptions (never the run's seed).
 
     Raises (from :meth:`load`):
         ConfigError: a size is not a positive integer smaller than what it is carved from.
@@ -170,21 +182,37 @@ class ClassificationTask(Task, ABC):
             a class too rare to be stratified.
     """
 
+    #: the corruptions this task's inputs can take (none by default) ...
+    CORRUPTIONS: tuple[str, ...] = ()
+    #: ... and ``f(inputs, name, severity, seed) -> corrupted inputs`` applying one
+    corrupt_inputs: Callable[[Any, str, int, int], Any] | None = None
+
     _parameter_constraints = {
         "val_size": positive_int(),
         "test_size": positive_int(allow_none=True),
         "split_seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        "corruptions": [list, tuple, None],
+        "corruption_size": positive_int(),
+        "corruption_seed": [Interval(numbers.Integral, 0, None, closed="left")],
     }
 
     def __init__(self, dataset: DatasetLoader, val_size: int = 5000, test_size: int | None = None,
-                 split_seed: int = 0) -> None:
+                 split_seed: int = 0, corruptions: Sequence[str] | None = None, corruption_size: int = 1000,
+                 corruption_seed: int = 0) -> None:
         self.dataset = dataset
         self.val_size = val_size
         self.test_size = test_size
         self.split_seed = split_seed
+        self.corruptions = None if corruptions is None else list(corruptions)
+        self.corruption_size = corruption_size
+        self.corruption_seed = corruption_seed
 
     def load(self) -> TaskData:
         check_params(self, self._parameter_constraints, "task.")
+        unknown = sorted(set(self.corruptions or ()) - set(self.CORRUPTIONS))
+        if unknown:
+            raise ConfigError(f"task.corruptions: unknown corruption {', '.join(unknown)}; the {self.name} task "
+                              f"has {', '.join(self.CORRUPTIONS) or 'none'}")
         corpus = self.dataset.load()
         classes = corpus.classes or tuple(str(c) for c in range(int(np.max(corpus.train.y)) + 1))
         if len(np.unique(corpus.train.y)) < 2:
@@ -197,6 +225,23 @@ class ClassificationTask(Task, ABC):
             rest, test = self._carve(rest, self.test_size, "task.test_size")
         pool, val = (rest, corpus.val) if corpus.val is not None else self._carve(rest, self.val_size, "task.val_size")
         return TaskData(train=pool, val=val, test=test, info={"classes": list(classes), **corpus.info})
+
+    def extra_metrics(self, estimator: Any, data: TaskData, test_pred: Any, artifacts_dir: Path) -> dict[str, float]:
+        """Accuracy under each corruption and severity on a fixed test subset (see the class docstring)."""
+        if not self.corruptions:
+            return {}
+        subset = np.sort(training_subset(data.test.y, min(self.corruption_size, len(data.test)),
+                                         self.corruption_seed))
+        X = data.test.take(subset).X
+        y = np.asarray(data.test.y)[subset]
+        out = {"accuracy@severity=0": float(np.mean(np.asarray(test_pred)[subset] == y))}
+        for severity in range(1, 6):
+            for name in self.corruptions:
+                pred = np.asarray(estimator.predict(self.corrupt_inputs(X, name, severity, self.corruption_seed)))
+                out[f"accuracy@corruption={name},severity={severity}"] = float(np.mean(pred == y))
+            out[f"accuracy@severity={severity}"] = float(np.mean(
+                [out[f"accuracy@corruption={name},severity={severity}"] for name in self.corruptions]))
+        return out
 
     def unit_scores(self, data: TaskData, test_pred: Any) -> UnitScores:
         """One unit per test example: 1.0 if it was classified right, else 0.0 (accuracy's parts)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks.corruptions.image import CORRUPTIONS, corrupt_images
 from benchmarks.tasks.base import ClassificationTask
 
 
@@ -18,8 +19,12 @@ class ImageTask(ClassificationTask):
 
     Inputs ``X``: ``(n, H, W)`` uint8 grey or ``(n, H, W, 3)`` uint8 RGB pixels;
     targets ``y``: ``(n,)`` int64 class indices. Metrics: ``accuracy`` (primary)
-    and ``macro_f1``, in [0, 1].
+    and ``macro_f1``, in [0, 1]; under the MNIST-C-style corruptions of
+    :mod:`benchmarks.corruptions.image` (noise, blur, contrast, brightness, rotation,
+    translation, JPEG, elastic), ``accuracy@corruption=...,severity=...``.
     """
 
     name = "image"
     primary_metric = "accuracy"
+    CORRUPTIONS = tuple(CORRUPTIONS)
+    corrupt_inputs = staticmethod(corrupt_images)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks.corruptions.text import CORRUPTIONS, corrupt_texts
 from benchmarks.tasks.base import ClassificationTask
 
 
@@ -24,11 +25,12 @@ class TextTask(ClassificationTask):
     Inputs ``X``: ``(n,)`` object arrays of ``str``; targets ``y``: ``(n,)`` int64
     class indices. Each side turns strings into numbers itself: the pipeline with
     TF-IDF, the e2e model with its own byte encoding. Metrics: ``accuracy``
-    (primary) and ``macro_f1``.
+    (primary) and ``macro_f1``; under the character and word noise of
+    :mod:`benchmarks.corruptions.text` (keyboard typos, swaps, drops, inserts, OCR
+    confusions, word dropout), ``accuracy@corruption=...,severity=...``.
     """
 
     name = "text"
     primary_metric = "accuracy"
-
-    def __init__(self, dataset, val_size: int = 5000, test_size: int | None = 10000, split_seed: int = 0) -> None:
-        super().__init__(dataset, val_size=val_size, test_size=test_size, split_seed=split_seed)
+    CORRUPTIONS = tuple(CORRUPTIONS)
+    corrupt_inputs = staticmethod(corrupt_texts)
