@@ -62,6 +62,8 @@ class RunRecord:
             ``peak_rss_mb``, ``baseline_rss_mb`` (MiB).
         hyperparameters: the chosen candidate's parameters.
         tuning: ``{"budget": int, "trials": [{"params", "val_score", ...}]}``.
+        simplicity: the method's simplicity vector (:mod:`benchmarks.simplicity`): stages,
+            components, optimisation problems by kind, hyperparameters tuned and fixed, own code.
         unit_scores: ``{"file": "units.npz", "metric", "units"}``: the primary metric per
             test unit (:class:`benchmarks.tasks.base.UnitScores`), beside the record.
         artifacts: files the job kept, relative to its folder (figures).
@@ -89,6 +91,7 @@ class RunRecord:
     cost: dict[str, Any] = field(default_factory=dict)
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     tuning: dict[str, Any] | None = None
+    simplicity: dict[str, Any] | None = None
     unit_scores: dict[str, Any] | None = None
     artifacts: list[str] | None = None
     config: dict[str, Any] = field(default_factory=dict)

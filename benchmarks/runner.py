@@ -34,6 +34,7 @@ from benchmarks.record import (
     utc_now, write_record,
 )
 from benchmarks.registry import APPROACHES
+from benchmarks.simplicity import simplicity
 from benchmarks.splits import validate_train_size
 from benchmarks.tasks.base import Task, TaskData, UnitScores
 
@@ -287,6 +288,7 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     if artifacts_dir.is_dir():
         record["artifacts"] = sorted(p.relative_to(out_dir).as_posix() for p in artifacts_dir.rglob("*") if p.is_file())
     record["hyperparameters"] = dict(estimator.best_params_)
+    record["simplicity"] = simplicity(estimator, OmegaConf.to_container(cfg.method, resolve=True))
     record["tuning"] = {"budget": cfg.tuning.budget, "trials": estimator.search_results_}
     record["cost"] = {
         "fit_time_s": fit_time,

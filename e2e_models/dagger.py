@@ -100,6 +100,12 @@ class DAgger(BaseEstimator):
         self.feature_time_s_ = 0.0
         return self
 
+    def stages_(self) -> list[dict[str, Any]]:
+        """The base network's stages, each solved once per round (every round retrains from scratch)."""
+        from benchmarks.simplicity import stages
+
+        return [stage | {"solved": stage["solved"] * (self.rounds + 1)} for stage in stages(self.base)]
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Steering ``(n,)`` float32 for ``(n, 96, 96, 3)`` uint8 frames (``NotFittedError`` before ``fit``)."""
         check_is_fitted(self, "n_relabelled_")

@@ -30,6 +30,9 @@ class SupervisedModule(L.LightningModule):
     Hutter 2019).
     """
 
+    #: all layers trained together by gradient descent (AdamW)
+    optimisation: str | None = "SGD"
+
     #: the logged validation metric that selects the best epoch and candidate
     monitor: str = "val_loss"
     #: ``"min"`` or ``"max"``: whether ``monitor`` improves downwards or upwards

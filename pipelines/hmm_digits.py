@@ -107,6 +107,9 @@ class DigitHMM(BaseEstimator):
             utterance is long enough for its transcript's states.
     """
 
+    #: Viterbi training of GMM-HMMs: hard expectation-maximisation
+    optimisation: str | None = "EM"
+
     def __init__(self, n_states: int = 8, n_mix: int = 2, sil_states: int = 3, n_iter: int = 4,
                  lm_weight: float = 1.0, pause_prob: float = 0.2, var_floor: float = 0.01,
                  random_state: int | None = 0) -> None:

@@ -35,6 +35,9 @@ class MFCC(TransformerMixin, BaseEstimator):
         ValueError: a waveform is empty or not one-dimensional.
     """
 
+    #: designed: nothing is fitted (cepstral mean normalisation is per utterance)
+    optimisation: str | None = None
+
     def __init__(self, sr: int = 16000, n_mfcc: int = 13, n_mels: int = 26, win_ms: float = 25.0,
                  hop_ms: float = 10.0, cmn: bool = True) -> None:
         self.sr = sr

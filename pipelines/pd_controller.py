@@ -33,6 +33,9 @@ class PDController(RegressorMixin, BaseEstimator):
         ValueError: ``X`` is not ``(n, 2)``, or no training frame is unsaturated.
     """
 
+    #: the gains are least squares on the training frames
+    optimisation: str | None = "closed form"
+
     def __init__(self, saturation: float = 0.98, epsilon: float = 1.35) -> None:
         self.saturation = saturation
         self.epsilon = epsilon

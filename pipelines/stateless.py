@@ -19,6 +19,9 @@ class StatelessTransformer(TransformerMixin, BaseEstimator):
         ValueError: from the subclass's ``_check``.
     """
 
+    #: the training problem this stage solves (benchmarks/simplicity.py); None: a designed stage
+    optimisation: str | None = None
+
     def __sklearn_is_fitted__(self) -> bool:
         return True
 

@@ -49,6 +49,9 @@ class TfidfNgrams(TransformerMixin, BaseEstimator):
             non-string.
     """
 
+    #: vocabulary and inverse document frequencies are counted from the training texts
+    optimisation: str | None = "closed form"
+
     def __init__(self, word_ngram_range: Sequence[int] | None = (1, 2),
                  char_ngram_range: Sequence[int] | None = (2, 5), char_analyzer: str = "char_wb",
                  sublinear_tf: bool = True, min_df: int | float = 1, lowercase: bool = True) -> None:
