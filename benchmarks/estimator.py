@@ -31,6 +31,9 @@ class Estimator(Protocol):
         train_flops_: forward + backward FLOPs of all training steps, or ``None`` where
             they are not counted (classical learners).
         n_params_: learned numbers of the fitted model.
+
+    Optional: ``search_metric_`` and ``search_higher_is_better_``, the validation score
+    the trials are ranked by and its direction (the report's tuning-effort curve needs it).
     """
 
     best_params_: dict[str, Any]

@@ -29,6 +29,8 @@ schema 1                                        schema 2
 --                                              ``pair`` (each task's default methods)
 ``pipelines.validated.ValidatedPipeline``       ``pipelines.tuned.TunedPipeline``
 cnn's ``n_classes: 10``, ``image_size: 28``     gone: the estimator takes them from the data
+--                                              ``tuning.metric``, ``tuning.higher_is_better``: the
+                                                score the trials were ranked by (``_V1_MONITORS``)
 the record's ``dataset`` name                   the dataset config's name (``wordnet_supersense``
                                                 became ``wordnet``, ``carracing_v3`` ``carracing``)
 ==============================================  ======================================================
@@ -52,6 +54,10 @@ _V2_PAIRS = {
     "speech": {"pipeline": "mfcc_hmm", "e2e": "wav_ctc"},
     "driving": {"pipeline": "opencv_pd", "e2e": "pilotnet"},
 }
+#: what each schema-1 e2e module's early stopping and trials were ranked by (its class's monitor)
+_V1_MONITORS = {"e2e_models.cnn.CNN": ("val_acc", True), "e2e_models.char_cnn.CharCNN": ("val_acc", True),
+                "e2e_models.byte_transformer.ByteTransformer": ("val_acc", True),
+                "e2e_models.wav_ctc.WavCTC": ("val_loss", False), "e2e_models.pilotnet.PilotNet": ("val_loss", False)}
 _V1_DATASET_NAMES = {"fashion_mnist": "fashion_mnist", "wordnet_supersense": "wordnet", "ag_news": "ag_news",
                      "spoken_digits": "spoken_digits", "carracing_v3": "carracing"}
 _HF_TEXT = {"_target_": "benchmarks.datasets.hf_text.HFText", "name": None, "text_column": "text",
@@ -122,6 +128,15 @@ def _config_v1_to_v2(config: dict[str, Any], task: str) -> dict[str, Any]:
     return config
 
 
+def _v1_search_direction(method: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2's ``tuning.metric`` and ``tuning.higher_is_better``, which schema 1 did not record."""
+    estimator = method.get("estimator") or {}
+    if "pipeline" in estimator:  # scikit-learn scorers: higher is better
+        return {"metric": f"val_{estimator.get('scoring', 'accuracy')}", "higher_is_better": True}
+    monitor = _V1_MONITORS.get((estimator.get("module") or {}).get("_target_"))
+    return {} if monitor is None else {"metric": monitor[0], "higher_is_better": monitor[1]}
+
+
 def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     from benchmarks.record import config_hash
 
@@ -130,6 +145,8 @@ def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     if task in _V2_PAIRS and isinstance(record.get("config"), dict) and record["config"]:
         record["config"] = _config_v1_to_v2(record["config"], task)
         record["config_hash"] = config_hash(record["config"])
+        if isinstance(record.get("tuning"), dict):
+            record["tuning"] = {**record["tuning"], **_v1_search_direction(record["config"]["method"])}
     if record.get("dataset") in _V1_DATASET_NAMES:
         record["dataset"] = _V1_DATASET_NAMES[record["dataset"]]
     record["schema"] = 2

@@ -61,7 +61,8 @@ class RunRecord:
             ``latency_ms_per_sample`` (ms), ``train_flops``, ``n_params``,
             ``peak_rss_mb``, ``baseline_rss_mb`` (MiB).
         hyperparameters: the chosen candidate's parameters.
-        tuning: ``{"budget": int, "trials": [{"params", "val_score", ...}]}``.
+        tuning: ``{"budget": int, "trials": [{"params", "val_score", ...}], "metric", "higher_is_better"}``:
+            the trials and the validation score they were ranked by.
         simplicity: the method's simplicity vector (:mod:`benchmarks.simplicity`): stages,
             components, optimisation problems by kind, hyperparameters tuned and fixed, own code.
         unit_scores: ``{"file": "units.npz", "metric", "units"}``: the primary metric per

@@ -288,8 +288,10 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     if artifacts_dir.is_dir():
         record["artifacts"] = sorted(p.relative_to(out_dir).as_posix() for p in artifacts_dir.rglob("*") if p.is_file())
     record["hyperparameters"] = dict(estimator.best_params_)
-    record["simplicity"] = simplicity(estimator, OmegaConf.to_container(cfg.method, resolve=True))
-    record["tuning"] = {"budget": cfg.tuning.budget, "trials": estimator.search_results_}
+    record["simplicity"] = simplicity(OmegaConf.to_container(cfg.method, resolve=True))
+    record["tuning"] = {"budget": cfg.tuning.budget, "trials": estimator.search_results_,
+                        "metric": getattr(estimator, "search_metric_", None),
+                        "higher_is_better": getattr(estimator, "search_higher_is_better_", None)}
     record["cost"] = {
         "fit_time_s": fit_time,
         "feature_time_s": estimator.feature_time_s_,

@@ -1,15 +1,15 @@
 """How simple a method is, as a vector, never one score (the seed's claim "e2e is simpler").
 
-Computed by the runner into each record's ``simplicity`` section, from the fitted
-estimator and the resolved method config:
+Computed from a resolved method config: by the runner into each record's
+``simplicity`` section, and by the report for records made before it existed:
 
 - ``stages``: the separately designed or separately trained stages. A scikit-learn
   pipeline's steps (a ``FeatureUnion``'s parts each count), a fixed extractor such as
   HOG or MFCC as a *designed* stage; a network is one learned stage. Each stage class
   declares the training problem it solves in its ``optimisation`` attribute (``None``
   for designed, else ``"convex"``, ``"EM"``, ``"SGD"``, ``"closed form"`` or
-  ``"closed-loop search"``); an estimator that solves its stages more than once
-  (DAgger retrains its network each round) says so in ``stages_()``.
+  ``"closed-loop search"``); a wrapper that solves them again (DAgger retrains its
+  network each round) names the config key that counts how often (``solves_base``).
 - ``components`` and ``optimisation_problems``: how many stages, and how many training
   problems they solve, by kind.
 - ``hyperparameters``: the names the method config declares (step and module
@@ -49,33 +49,38 @@ NOT_HYPERPARAMETERS = {"_target_", "_partial_", "_convert_", "budget", "seed", "
 TRAINER_HYPERPARAMETERS = ("max_epochs",)
 
 
-def stages(estimator: Any) -> list[dict[str, Any]]:
-    """The fitted method's stages: ``[{"name", "kind": "designed"|"learned", "problem", "solved"}]``.
+def stages(method: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A method's stages from its resolved config: ``[{"name", "kind": "designed"|"learned", "problem", "solved"}]``.
 
-    An estimator may define ``stages_()`` (DAgger does); a tuned scikit-learn pipeline's
-    steps and a network estimator's module are read here.
+    A pipeline's steps (a ``FeatureUnion``'s parts each count) or a network's module;
+    each class says what it solves in its ``optimisation`` attribute. A ``wrapper``
+    whose class names ``solves_base`` (DAgger: ``"rounds"``) solves the learned stages
+    once more per unit of that config key.
     """
-    if hasattr(estimator, "stages_"):
-        return estimator.stages_()
-    if hasattr(estimator, "features_") and hasattr(estimator, "learner_"):  # a tuned pipeline
-        steps = [*estimator.features_.steps, (estimator.pipeline.steps[-1][0], estimator.learner_)]
-        return [_stage(name, step) for name, step in _flatten(steps)]
-    if hasattr(estimator, "model_"):  # a network
-        return [_stage(type(estimator.model_).__name__, estimator.model_)]
-    raise TypeError(f"cannot tell the stages of {type(estimator).__name__}: give it a stages_() method")
+    estimator = dict(method.get("estimator") or {})
+    if estimator.get("pipeline"):
+        found = [_stage(name, step) for name, step in _config_steps(estimator["pipeline"].get("steps") or [])]
+    elif estimator.get("module"):
+        module = estimator["module"]
+        found = [_stage(module["_target_"].rpartition(".")[2], module)]
+    else:
+        raise ValueError(f"method {method.get('name')!r} has neither estimator.pipeline nor estimator.module")
+    wrapper = method.get("wrapper") or {}
+    key = getattr(_class(wrapper["_target_"]), "solves_base", None) if wrapper.get("_target_") else None
+    if key is not None:
+        found = [stage | {"solved": stage["solved"] * (1 + int(wrapper[key]))} if stage["kind"] == "learned"
+                 else stage for stage in found]
+    return found
 
 
-def _flatten(steps: list[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    for name, step in steps:
-        parts = getattr(step, "transformer_list", None) or getattr(step, "steps", None)
-        if parts is not None:
-            yield from _flatten(list(parts))
-        else:
-            yield name, step
+def _class(target: str) -> type:
+    module, _, name = target.rpartition(".")
+    return getattr(importlib.import_module(module), name)
 
 
-def _stage(name: str, step: Any) -> dict[str, Any]:
-    problem = getattr(type(step), "optimisation", KNOWN_PROBLEMS.get(type(step).__name__, "unknown"))
+def _stage(name: str, step: Mapping[str, Any]) -> dict[str, Any]:
+    cls = _class(step["_target_"])
+    problem = getattr(cls, "optimisation", KNOWN_PROBLEMS.get(cls.__name__, "unknown"))
     return {"name": name, "kind": "designed" if problem is None else "learned", "problem": problem, "solved": 1}
 
 
@@ -120,8 +125,7 @@ def code_size(targets: list[str]) -> dict[str, Any]:
     own = sorted({t for t in targets if not t.startswith(SHARED)})
     lines = complexity = 0
     for target in own:
-        module, _, name = target.rpartition(".")
-        tree = ast.parse(textwrap.dedent(inspect.getsource(getattr(importlib.import_module(module), name))))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(_class(target))))
         lines += sum(isinstance(node, ast.stmt) and not _is_docstring(node) for node in ast.walk(tree))
         complexity += sum(_mccabe(f) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
     return {"classes": own, "logical_lines": lines, "cyclomatic": complexity}
@@ -155,9 +159,9 @@ def _targets(node: Any) -> Iterator[str]:
             yield from _targets(value)
 
 
-def simplicity(estimator: Any, method: Mapping[str, Any]) -> dict[str, Any]:
-    """The record's ``simplicity`` section for a fitted ``estimator`` and its resolved ``method`` config."""
-    found = stages(estimator)
+def simplicity(method: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's ``simplicity`` section of a resolved ``method`` config."""
+    found = stages(method)
     problems = Counter()
     for stage in found:
         if stage["kind"] == "learned":

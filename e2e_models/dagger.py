@@ -52,6 +52,9 @@ class DAgger(BaseEstimator):
         ConfigError: ``rounds`` < 1, ``relabel_fraction`` outside [0, 1), or bad track seeds.
     """
 
+    #: every round retrains the base network from scratch (benchmarks/simplicity.py)
+    solves_base = "rounds"
+
     _parameter_constraints = {
         "rounds": positive_int(),
         "relabel_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
@@ -95,16 +98,11 @@ class DAgger(BaseEstimator):
             flops += self.base.train_flops_
         self.n_relabelled_ = n_extra
         self.train_flops_ = flops
-        for name in ("best_params_", "best_score_", "search_results_", "n_params_"):
+        for name in ("best_params_", "best_score_", "search_results_", "search_metric_", "search_higher_is_better_",
+                     "n_params_"):
             setattr(self, name, getattr(self.base, name))
         self.feature_time_s_ = 0.0
         return self
-
-    def stages_(self) -> list[dict[str, Any]]:
-        """The base network's stages, each solved once per round (every round retrains from scratch)."""
-        from benchmarks.simplicity import stages
-
-        return [stage | {"solved": stage["solved"] * (self.rounds + 1)} for stage in stages(self.base)]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Steering ``(n,)`` float32 for ``(n, 96, 96, 3)`` uint8 frames (``NotFittedError`` before ``fit``)."""

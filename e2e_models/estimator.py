@@ -61,7 +61,8 @@ class LightningEstimator(BaseEstimator):
         logger: optional Lightning logger that receives each candidate's score.
 
     Attributes (after ``fit``): ``model_``, ``best_params_``, ``best_score_``,
-    ``search_results_``, ``feature_time_s_`` (0.0: no separate feature stage),
+    ``search_results_``, ``search_metric_`` and ``search_higher_is_better_`` (the module's
+    ``monitor`` and whether it improves upwards), ``feature_time_s_`` (0.0: no separate feature stage),
     ``n_params_``, ``train_flops_`` (forward + backward FLOPs of every training
     step, counted with ``torch.utils.flop_counter`` via Lightning's
     ``measure_flops``; validation passes excluded; variable-length inputs are
@@ -139,9 +140,10 @@ class LightningEstimator(BaseEstimator):
 
         # monitor and monitor_mode are class attributes: every candidate watches the same metric
         module_class = getattr(self.module, "func", self.module)
+        self.search_metric_, self.search_higher_is_better_ = module_class.monitor, module_class.monitor_mode == "max"
         self.best_score_, self.best_params_, best_path, self.search_results_ = search(
             self.param_grid, self.budget, self.seed, fit_candidate,
-            higher_is_better=module_class.monitor_mode == "max", metric=module_class.monitor, logger=self.logger)
+            higher_is_better=self.search_higher_is_better_, metric=self.search_metric_, logger=self.logger)
         self.model_ = self.module(**fixed, **self.best_params_)
         state = torch.load(best_path, map_location="cpu", weights_only=False)["state_dict"]
         self.model_.load_state_dict(state)

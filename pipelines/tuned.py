@@ -44,7 +44,8 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
 
     Attributes (after ``fit``):
         best_params_ (dict), best_score_ (float, validation ``scoring``),
-        search_results_ (list of ``{"params", "val_score", "fit_time_s"}``),
+        search_results_ (list of ``{"params", "val_score", "fit_time_s"}``), search_metric_
+        (``"val_<scoring>"``) and search_higher_is_better_ (True),
         feature_time_s_ (float, seconds in feature steps during fit),
         n_params_ (int, learned numbers in all fitted steps), train_flops_ (None:
         not counted for classical learners), features_ (the fitted feature
@@ -108,8 +109,10 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
             score = scorer(learner, F_val, np.asarray(y_val))
             return score, (features, learner), {"fit_time_s": time.perf_counter() - start}
 
+        # scikit-learn scorers are higher-is-better (errors are negated: neg_mean_absolute_error)
+        self.search_metric_, self.search_higher_is_better_ = f"val_{self.scoring}", True
         self.best_score_, self.best_params_, (features, learner), self.search_results_ = search(
-            self.param_grid, self.budget, self.seed, fit_candidate, metric=f"val_{self.scoring}", logger=self.logger)
+            self.param_grid, self.budget, self.seed, fit_candidate, metric=self.search_metric_, logger=self.logger)
         # Kept as two fitted parts: a Pipeline assembled from fitted steps is
         # "not fitted" to scikit-learn, since its own fit never ran.
         self.features_, self.learner_ = features, learner

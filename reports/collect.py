@@ -20,6 +20,7 @@ import pandas as pd
 from benchmarks.record import RECORD_NAME, RunRecord
 from reports.errors import ReportWarning
 from reports.settings import COLUMN_PREFIX, comparable_config
+from reports.simplicity import run_simplicity
 
 #: Columns that lead ``runs.csv``; every other column follows in sorted order.
 KEY_COLUMNS = (
@@ -109,13 +110,16 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
     ``hyperparameters.svm__C``, ``env.torch``). The bulky resolved ``config`` is
     dropped (``config_hash`` identifies it); what of it says how the run was made
     becomes ``setting.<key>`` text columns (``setting.tuning.budget``; see
-    :mod:`reports.settings`). ``overrides`` becomes one space-separated string, and
+    :mod:`reports.settings`); the method's simplicity vector, with its tuning effort,
+    becomes ``simplicity.*`` (:func:`reports.simplicity.run_simplicity`, from the config
+    for records made before the runner wrote it). ``overrides`` becomes one space-separated string, and
     ``path`` holds the record's file. ``train_size`` and ``seed`` are
     nullable integers (``Int64``) since failed runs may lack them.
     """
     slim = []
     for record, path in zip(records, paths, strict=True):
         setting = comparable_config(record.get("config"))
+        record = record | {"simplicity": run_simplicity(record)}
         record = {k: v for k, v in record.items() if k != "config"}
         throughput = train_throughput(record)
         if throughput is not None:

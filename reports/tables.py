@@ -460,7 +460,10 @@ def verdict_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
                f"{panel['primary_metric']}, signed so that > 0 means e2e is better, or the log of the cost ratio): "
                "supported when it excludes no difference in the claimed direction, contradicted when it excludes it "
                "in the other, inconclusive otherwise and always with fewer than 2 seeds; the paired test is shown "
-               "for reference.")
+               "for reference. Simplicity is read off both methods' simplicity vectors: supported when e2e has "
+               "fewer components, no more optimisation problems and needs no more trials to reach 95% of its best "
+               "(Dodge et al. 2019), contradicted when it needs more trials or tunes more hyperparameters, "
+               "inconclusive otherwise.")
     return Table(f"verdicts_{panel['name']}", caption, display, pd.DataFrame(data), label_columns=2,
                  wrap={"claim": 0.22, "evidence": 0.5})
 

@@ -1,4 +1,4 @@
-"""Claim verdicts: what the runs of one panel say about the seed's three claims (and inference cost).
+"""Claim verdicts: what the runs of one panel say about the seed's claims.
 
 One row per claim and (pipeline, e2e) pair:
 
@@ -18,6 +18,9 @@ One row per claim and (pipeline, e2e) pair:
   where recorded.
 - **inference cost**: "e2e costs more at inference". Evidence: the per-seed ratio of
   latency (ms per sample), as for training cost.
+- **simplicity**: "e2e is simpler". Evidence: both sides' simplicity vectors
+  (:mod:`benchmarks.simplicity`) and tuning effort (:mod:`reports.simplicity`); the rule
+  is :func:`simplicity_claim`'s, not a CI.
 
 Each verdict reads a 95% Student-t CI over seeds (of the mean difference, or of the mean
 log ratio): **supported** when it excludes no-difference in the claimed direction,
@@ -256,7 +259,58 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
                             _values_at(e_rows, largest, "cost.latency_ms_per_sample"), largest, log_ratio=True)
     claims.append(Claim("inference cost", CLAIMS["inference cost"], _ratio_text(latency, "latency (ms/sample)"),
                         latency.n_seeds, verdict(*latency.ci, latency.n_seeds), latency))
+    claims.append(simplicity_claim(p_rows[p_rows["train_size"] == largest], e_rows[e_rows["train_size"] == largest]))
     return claims
+
+
+def _first(rows: pd.DataFrame, column: str) -> float:
+    values = pd.to_numeric(rows[column], errors="coerce").dropna() if column in rows else pd.Series(dtype=float)
+    return float(values.iloc[0]) if len(values) else math.nan
+
+
+def _problems(rows: pd.DataFrame) -> str:
+    kinds = [(c.split(".")[-1], _first(rows, c)) for c in rows.columns if c.startswith("simplicity.problem_kinds.")]
+    return ", ".join(f"{n:g} {kind}" for kind, n in sorted(kinds) if n > 0) or "none"
+
+
+def simplicity_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame) -> Claim:
+    """"e2e is simpler", from both sides' simplicity vectors at one training-set size.
+
+    Supported when e2e has fewer components, no more optimisation problems and needs no
+    more trials to reach 95% of its best (median over seeds); contradicted when it needs
+    more trials or tunes more hyperparameters; inconclusive otherwise, with fewer than two
+    paired seeds (one seed's tuning effort is one draw), and when a side's vector is missing.
+    """
+    paired = sorted(set(p_rows["seed"].dropna()) & set(e_rows["seed"].dropna()))
+    keys = {"components": "simplicity.components", "problems": "simplicity.optimisation_problems",
+            "tuned": "simplicity.hyperparameters.tuned", "fixed": "simplicity.hyperparameters.fixed",
+            "lines": "simplicity.own_code.logical_lines", "cyclomatic": "simplicity.own_code.cyclomatic"}
+    p = {k: _first(p_rows, c) for k, c in keys.items()}
+    e = {k: _first(e_rows, c) for k, c in keys.items()}
+    if any(math.isnan(v) for v in (p["components"], e["components"])):
+        return Claim("simplicity", CLAIMS["simplicity"], "no simplicity vector recorded", len(paired), INCONCLUSIVE,
+                     None)
+    trials = {side: pd.to_numeric(rows.set_index("seed")["simplicity.trials_to_95"], errors="coerce").dropna()
+              if "simplicity.trials_to_95" in rows else pd.Series(dtype=float)
+              for side, rows in (("pipeline", p_rows), ("e2e", e_rows))}
+    p_trials = float(trials["pipeline"].median()) if len(trials["pipeline"]) else math.nan
+    e_trials = float(trials["e2e"].median()) if len(trials["e2e"]) else math.nan
+    if len(paired) < 2:  # one seed's tuning effort is one draw
+        result = INCONCLUSIVE
+    elif e_trials > p_trials or e["tuned"] > p["tuned"]:
+        result = CONTRADICTED
+    elif e["components"] < p["components"] and e["problems"] <= p["problems"] and e_trials <= p_trials:
+        result = SUPPORTED
+    else:
+        result = INCONCLUSIVE
+    n = lambda v: "?" if math.isnan(v) else f"{v:g}"  # noqa: E731
+    evidence = (f"pipeline vs e2e: components {n(p['components'])} vs {n(e['components'])}; optimisation problems "
+                f"{n(p['problems'])} ({_problems(p_rows)}) vs {n(e['problems'])} ({_problems(e_rows)}); "
+                f"hyperparameters tuned {n(p['tuned'])} vs {n(e['tuned'])}, fixed {n(p['fixed'])} vs {n(e['fixed'])}; "
+                f"trials to {QUOTED_FRACTION:.0%} of the best (median over seeds, Dodge et al. 2019) "
+                f"{n(p_trials)} vs {n(e_trials)}; own code {n(p['lines'])} vs {n(e['lines'])} logical lines, "
+                f"cyclomatic {n(p['cyclomatic'])} vs {n(e['cyclomatic'])}")
+    return Claim("simplicity", CLAIMS["simplicity"], evidence, len(paired), result, None)
 
 
 CLAIMS = {
@@ -264,4 +318,5 @@ CLAIMS = {
     "data": "e2e needs more labelled data (worse at the smallest shared size, gaining as data grows)",
     "training cost": "e2e costs more to train (fit time)",
     "inference cost": "e2e costs more at inference (latency)",
+    "simplicity": "e2e is simpler (fewer stages and training problems, no more tuning)",
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from omegaconf import OmegaConf
 
 from benchmarks import registry
@@ -14,16 +13,7 @@ def _method(*overrides):
 
 
 def test_hog_svm_has_two_stages_one_convex_problem_and_two_tuned_hyperparameters():
-    from sklearn.pipeline import Pipeline
-    from sklearn.svm import LinearSVC
-
-    from pipelines.hog import HOG
-    from pipelines.tuned import TunedPipeline
-
-    X = np.random.default_rng(0).integers(0, 256, size=(40, 28, 28), dtype=np.uint8)
-    y = np.arange(40) % 2
-    fitted = TunedPipeline(Pipeline([("hog", HOG()), ("svm", LinearSVC())]), budget=1).fit(X, y, X, y)
-    vector = simplicity(fitted, _method("task=image", "approach=pipeline"))
+    vector = simplicity(_method("task=image", "approach=pipeline"))
     # by hand: HOG (designed) -> linear SVM (a convex problem); the config declares hog cell_size and
     # n_bins, svm C, dual and max_iter; the grid tunes hog__cell_size and svm__C
     assert vector["components"] == 2
@@ -36,11 +26,20 @@ def test_hog_svm_has_two_stages_one_convex_problem_and_two_tuned_hyperparameters
 
 
 def test_cnn_is_one_learned_stage_with_lr_and_dropout_tuned():
+    vector = simplicity(_method("task=image", "approach=e2e"))
+    assert (vector["components"], vector["problem_kinds"]) == (1, {"SGD": 1})
     params = hyperparameters(_method("task=image", "approach=e2e"))
     # by hand: the grid tunes lr and dropout; batch size, patience and epochs are fixed
     assert params == {"tuned": ["dropout", "lr"], "fixed": ["batch_size", "patience", "trainer.max_epochs"]}
     assert code_size(["e2e_models.cnn.CNN", "e2e_models.estimator.LightningEstimator"])["classes"] == [
         "e2e_models.cnn.CNN"]
+
+
+def test_dagger_solves_its_network_once_per_round_and_once_more():
+    vector = simplicity(_method("task=driving", "approach=e2e", "method=pilotnet_dagger"))
+    assert vector["components"] == 1 and vector["problem_kinds"] == {"SGD": 3}  # 2 rounds + the first fit
+    hog_lbp = simplicity(_method("task=image", "approach=pipeline", "method=hog_lbp_svm"))
+    assert [s["name"] for s in hog_lbp["stages"]] == ["features__hog", "features__lbp", "svm"]
 
 
 def test_code_size_counts_statements_and_decision_points():
