@@ -19,7 +19,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-__all__ = ["CONF_DIR", "compose", "datasets", "methods", "pairs", "register_pairs", "tasks"]
+__all__ = ["CONF_DIR", "compose", "datasets", "describe", "methods", "pairs", "register_pairs", "tasks"]
 
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
 APPROACHES = ("pipeline", "e2e")
@@ -72,6 +72,29 @@ def pairs() -> dict[str, dict[str, str]]:
     return found
 
 
+def describe() -> str:
+    """One line per task: its datasets and each approach's methods, defaults first (for ``--help``)."""
+    lines = []
+    for task, pair in pairs().items():
+        default = _default_dataset(task)
+        data = sorted(d for d, served in datasets().items() if task in served)
+        data = [f"{d} (default)" if d == default else d for d in sorted(data, key=lambda d: d != default)]
+        sides = []
+        for approach in APPROACHES:
+            own = sorted(m for m, info in methods().items() if task in info["tasks"] and info["approach"] == approach)
+            own.sort(key=lambda m: m != pair[approach])
+            sides.append(f"{approach}: {', '.join(own)}")
+        lines.append(f"  {task:8s} datasets: {', '.join(data)}\n           methods {'; '.join(sides)}")
+    return "\n".join(lines)
+
+
+def _default_dataset(task: str) -> str | None:
+    for entry in OmegaConf.to_container(OmegaConf.load(CONF_DIR / "task" / f"{task}.yaml")).get("defaults") or []:
+        if isinstance(entry, dict) and "/dataset" in entry:
+            return entry["/dataset"]
+    return None
+
+
 def register_pairs() -> None:
     """Store ``method/<task>_<approach>`` in Hydra's ConfigStore, each selecting the pair's method.
 
@@ -81,6 +104,8 @@ def register_pairs() -> None:
     """
     from hydra.core.config_store import ConfigStore
 
+    if not OmegaConf.has_resolver("e2ebench_registry"):  # --help lists what serves each task
+        OmegaConf.register_new_resolver("e2ebench_registry", describe)
     store = ConfigStore.instance()
     for task, pair in pairs().items():
         for approach, method in pair.items():

@@ -215,6 +215,9 @@ def _validate(cfg: DictConfig) -> None:
         raise ConfigError(f"unknown config key(s) {', '.join(unknown)}: nothing reads them; the keys are "
                           f"{', '.join(sorted(CONFIG_KEYS))} and data.{{{','.join(sorted(DATA_KEYS))}}} "
                           f"(see README.md, Running)")
+    missing = sorted(k for k in OmegaConf.missing_keys(cfg) if not k.startswith("hydra"))
+    if missing:  # a ??? a config leaves to the user, e.g. an image folder's root
+        raise ConfigError(f"{missing[0]} has no value: set it, e.g. {missing[0]}=...")
     if cfg.train_size is not None:
         # before any data is loaded or built (the pool's size is checked once it is)
         validate_train_size(cfg.train_size, n_pool=sys.maxsize)
@@ -255,8 +258,9 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     indices = task.training_indices(data.train, cfg.train_size, cfg.seed)
     train = data.train.take(indices)
     record["train_size"] = len(train)
-    log.info("%s / %s / %s: %d training examples, seed %d",
-             task.name, record["approach"], record["method"], len(train), cfg.seed)
+    log.info("%s / %s / %s / %s: %d training examples (seed %d) of a %d pool; %d validation, %d test",
+             task.name, record["dataset"], record["approach"], record["method"], len(train), cfg.seed,
+             len(data.train), len(data.val), len(data.test))
 
     estimator = instantiate(cfg.method.estimator, logger=logger)
     if cfg.method.get("wrapper") is not None:

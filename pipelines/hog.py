@@ -33,6 +33,20 @@ def to_grey(X: np.ndarray, who: str) -> np.ndarray:
     return X
 
 
+def pad_to_cells(X: np.ndarray, cell_size: int) -> np.ndarray:
+    """``(n, H, W)`` images padded at the bottom and right, by reflection, to multiples of ``cell_size``.
+
+    So a cell size tuned for one dataset (4 and 7 divide Fashion-MNIST's 28 pixels)
+    works on any image size (CIFAR-10's 32) without cutting pixels off. Images whose
+    sides it divides are returned unchanged.
+    """
+    height, width = X.shape[1:]
+    pad_h, pad_w = -height % cell_size, -width % cell_size
+    if not pad_h and not pad_w:
+        return X
+    return np.pad(X, ((0, 0), (0, pad_h), (0, pad_w)), mode="reflect" if min(height, width) > 1 else "edge")
+
+
 class HOG(StatelessTransformer):
     """Histogram of oriented gradients of grey images (colour ones are converted to grey first).
 
@@ -41,18 +55,18 @@ class HOG(StatelessTransformer):
     CVPR), computed by ``cv2.HOGDescriptor``.
 
     Args:
-        cell_size: cell side in pixels; must divide the image side.
+        cell_size: cell side in pixels; a side it does not divide is padded up to the next
+            multiple (:func:`pad_to_cells`).
         n_bins: orientation bins per cell over 0–180° (unsigned gradients).
 
     Input ``X``: ``(n, H, W)`` uint8 grey or ``(n, H, W, 3)`` uint8 RGB images
     (see :func:`to_grey`). Output: ``(n, d)`` float32 with
-    ``d = ((H/cell_size) - 1) * ((W/cell_size) - 1) * 4 * n_bins``; for 28×28
+    ``d = (ceil(H/cell_size) - 1) * (ceil(W/cell_size) - 1) * 4 * n_bins``; for 28×28
     images and ``cell_size=4`` that is 6·6·4·9 = 1296.
 
     Raises:
         ValueError: ``X`` is not ``(n, H, W)`` or ``(n, H, W, 3)`` uint8, or
-            ``cell_size`` does not divide the image side or leaves fewer than 2
-            cells per side.
+            ``cell_size`` leaves fewer than 2 cells per side.
     """
 
     def __init__(self, cell_size: int = 4, n_bins: int = 9) -> None:
@@ -60,7 +74,7 @@ class HOG(StatelessTransformer):
         self.n_bins = n_bins
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        X = to_grey(X, "HOG")
+        X = pad_to_cells(to_grey(X, "HOG"), self.cell_size)
         descriptor = self._check(X)
         return np.stack([descriptor.compute(image).ravel() for image in X])
 
@@ -68,8 +82,9 @@ class HOG(StatelessTransformer):
         """The descriptor for ``X``'s image size, once ``X`` and the cell size are checked."""
         height, width = to_grey(X, "HOG").shape[1:]
         c = self.cell_size
-        if height % c or width % c or min(height, width) < 2 * c:
-            raise ValueError(f"cell_size={c} must divide the {height}x{width} image into >= 2x2 cells")
+        if min(height, width) < 2 * c:
+            raise ValueError(f"cell_size={c} leaves fewer than 2x2 cells in the {height}x{width} image")
+        height, width = height + -height % c, width + -width % c
         return cv2.HOGDescriptor(
             _winSize=(width, height), _blockSize=(2 * c, 2 * c), _blockStride=(c, c),
             _cellSize=(c, c), _nbins=self.n_bins,

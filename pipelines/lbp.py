@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 from skimage.feature import local_binary_pattern
 
-from pipelines.hog import to_grey
+from pipelines.hog import pad_to_cells, to_grey
 from pipelines.stateless import StatelessTransformer
 
 
@@ -26,20 +26,20 @@ class LBP(StatelessTransformer):
     Hellinger map, which lets a linear classifier compare histograms well).
 
     Args:
-        cell_size: cell side in pixels; must divide the image side.
+        cell_size: cell side in pixels; a side it does not divide is padded up to the next
+            multiple (:func:`pipelines.hog.pad_to_cells`).
         n_points: neighbours sampled on the circle (P).
         radius: circle radius in pixels (R).
 
     Input ``X``: ``(n, H, W)`` uint8 grey or ``(n, H, W, 3)`` uint8 RGB images
     (see :func:`pipelines.hog.to_grey`). Output: ``(n, d)`` float32 with
-    ``d = (H/cell_size) * (W/cell_size) * (n_points + 2)``; for 28×28 images,
+    ``d = ceil(H/cell_size) * ceil(W/cell_size) * (n_points + 2)``; for 28×28 images,
     ``cell_size=7`` and ``n_points=8`` that is 4·4·10 = 160.
 
     Raises:
         ValueError: ``X`` is not ``(n, H, W)`` or ``(n, H, W, 3)`` uint8,
-            ``cell_size`` or ``n_points`` is not a positive integer, ``cell_size``
-            does not divide the image side, or ``radius`` is not a number in (0,
-            half the image side).
+            ``cell_size`` or ``n_points`` is not a positive integer, ``cell_size`` is
+            larger than the image, or ``radius`` is not a number in (0, half the image side).
     """
 
     def __init__(self, cell_size: int = 7, n_points: int = 8, radius: float = 1.0) -> None:
@@ -50,6 +50,7 @@ class LBP(StatelessTransformer):
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = to_grey(X, "LBP")
         self._check(X)
+        X = pad_to_cells(X, self.cell_size)
         n, height, width = X.shape
         c, n_codes = self.cell_size, self.n_points + 2
         codes = np.empty(X.shape, np.int64)
@@ -69,8 +70,8 @@ class LBP(StatelessTransformer):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"LBP {name}={value!r} must be a positive integer")
-        if height % self.cell_size or width % self.cell_size:
-            raise ValueError(f"cell_size={self.cell_size} must divide the {height}x{width} image")
+        if self.cell_size > min(height, width):
+            raise ValueError(f"cell_size={self.cell_size} is larger than the {height}x{width} image")
         # a circle wider than the image samples only the zero padding: constant codes
         if (isinstance(self.radius, bool) or not isinstance(self.radius, numbers.Real)
                 or not 0 < self.radius < min(height, width) / 2):

@@ -13,7 +13,7 @@ from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from benchmarks.errors import ConfigError
+from benchmarks.errors import ConfigError, UserError
 from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.tuning import check_fixed_settings, search
 
@@ -144,7 +144,7 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
             try:
                 features = clone(self.pipeline[:-1]).set_params(**(first | ({} if key is None else {key: value})))
                 features.fit_transform(X[:N_CHECK], np.asarray(y)[:N_CHECK])
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, UserError) as exc:  # UserError: a step's declared constraints
                 where = "the method's feature steps fail" if key is None else f"param_grid.{key}={value!r} fails"
                 raise ConfigError(f"{where} on the training data: {exc}") from exc
 

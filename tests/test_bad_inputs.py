@@ -42,10 +42,10 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 35 | a `running.json` with pid 0, a negative or a huge pid | ignored: the job runs (it blocked it for good, or crashed the sweep) (tests/test_resume.py) |
 | 36 | `hydra.launcher.n_jobs=0` or `abc` | `hydra.launcher.n_jobs=0: must be at least 1 (or -1: one job per core)`, exit 2 |
 | 37 | a tuned hyperparameter also set on the method, e.g. `method.estimator.pipeline.steps.0.1.cell_size=5` | `lbp__cell_size=5 is set on the method, but param_grid.lbp__cell_size tunes it over [4, 7], which would replace it; to fix the value, set method.estimator.param_grid.lbp__cell_size=[5]` |
-| 38 | a bad grid value the budget would not sample, e.g. `param_grid.lbp__cell_size=[7,5]` | `param_grid.lbp__cell_size=5 fails on the training data: cell_size=5 must divide the 28x28 image`, for every seed |
+| 38 | a bad grid value the budget would not sample, e.g. `param_grid.lbp__cell_size=[7,50]` | `param_grid.lbp__cell_size=50 fails on the training data: cell_size=50 is larger than the 28x28 image`, for every seed |
 | 39 | `dataset=nope` | Hydra: `Could not find 'dataset/nope'` + the available options |
 | 40 | `dataset=wordnet` with `task=image` | `dataset=wordnet is for task text, not task=image` |
-| 41 | `dataset=image_folder` with no `dataset.loader.root` | Hydra: `Missing mandatory value: dataset.loader.root` |
+| 41 | `dataset=image_folder` with no `dataset.loader.root` | `dataset.loader.root has no value: set it, e.g. dataset.loader.root=...` |
 | 42 | a dataset path that does not exist, a missing column, a folder of one class, a transcript word outside the vocabulary | one line naming the path, the column (and the columns there are) or the word and row (tests/test_image_folder.py, test_text_file.py, test_hf_text.py, test_wav_folder.py) |
 | 43 | `dataset.loader.val_seed=1001` (driving; validation tracks inside the training tracks) | `the train and val tracks overlap (seeds 1000..1059 and 1001..1003): set dataset.loader.val_seed apart` (tests/test_driving.py) |
 """
@@ -82,6 +82,7 @@ from tests.conftest import FAST, records
     ("tuning.budget=0", "tuning.budget=0 must be an int in the range [1, inf)"),
     ("threads=0", "threads=0 must be an int in the range [1, inf)"),
     ("dataset=wordnet", "dataset=wordnet is for task text, not task=image"),
+    ("dataset=image_folder", "dataset.loader.root has no value: set it, e.g. dataset.loader.root=..."),
     ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
     ("+data.bogus=1", "unknown config key(s) data.bogus: nothing reads them"),
     # a tuned value also set on the step would be silently replaced by the grid
@@ -89,8 +90,8 @@ from tests.conftest import FAST, records
      "lbp__cell_size=5 is set on the method, but param_grid.lbp__cell_size tunes it over [4, 7]"),
     ("approach=e2e +method.estimator.module.lr=0.5", "lr=0.5 is set on the method, but param_grid.lr tunes it"),
     # every grid value is checked, though tuning.budget=1 would only try the first
-    ("method=lbp_svm method.estimator.param_grid.lbp__cell_size=[7,5]",
-     "param_grid.lbp__cell_size=5 fails on the training data: cell_size=5 must divide the 28x28 image"),
+    ("method=lbp_svm method.estimator.param_grid.lbp__cell_size=[7,50]",
+     "param_grid.lbp__cell_size=50 fails on the training data: cell_size=50 is larger than the 28x28 image"),
     ("approach=e2e method.estimator.param_grid.dropout=[0.5,2.0]", "param_grid.dropout=2.0 fails to build the model"),
     ("method=hog_lbp_svm method.estimator.pipeline.steps.0.1.transformer_list.1.1.radius=20",
      "LBP radius=20 must be a number above 0 and below half the 28x28 image side"),
@@ -114,7 +115,6 @@ def test_bad_value_fails_with_one_line(app, tmp_path, capsys, override, message)
     ("approach=both", "Could not find 'approach/both'"),
     ("trainr.max_epochs=2", "Could not override 'trainr.max_epochs'"),
     ("dataset=nope", "Could not find 'dataset/nope'"),
-    ("dataset=image_folder", "Missing mandatory value: dataset.loader.root"),
 ])
 def test_unknown_choice_or_key_is_named(app, tmp_path, capsys, override, message):
     code = app(override, f"hydra.run.dir={tmp_path / 'run'}")

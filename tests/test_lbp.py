@@ -30,9 +30,10 @@ def test_lbp_histograms_count_uniform_patterns_per_cell():
 @pytest.mark.parametrize("X, message", [
     (np.zeros((2, 28, 28), np.float32), "uint8"),
     (np.zeros((28, 28), np.uint8), "uint8"),
-    (np.zeros((2, 28, 30), np.uint8), "cell_size=7 must divide the 28x30 image"),
+    (np.zeros((2, 5, 5), np.uint8), "cell_size=7 is larger than the 5x5 image"),
 ])
 def test_lbp_rejects_bad_images(X, message):
+    """(A side the cell does not divide is padded: see the test below.)"""
     from pipelines.lbp import LBP
 
     with pytest.raises(ValueError, match=message):
@@ -68,3 +69,18 @@ def test_features_of_colour_images_are_those_of_their_grey_conversion(name, para
     assert not np.array_equal(transformer.transform(rgb[..., ::-1].copy()), transformer.transform(grey))
     with pytest.raises(ValueError, match=r"\(n, H, W\) or \(n, H, W, 3\) uint8"):
         transformer.fit(rng.integers(0, 256, size=(3, 32, 32, 4), dtype=np.uint8))
+
+
+@pytest.mark.parametrize("name", ["HOG", "LBP"])
+def test_a_cell_size_that_does_not_divide_the_image_pads_it_by_reflection(name):
+    from pipelines.hog import HOG, pad_to_cells
+    from pipelines.lbp import LBP
+
+    rng = np.random.default_rng(2)
+    X = rng.integers(0, 256, size=(2, 32, 30), dtype=np.uint8)  # CIFAR-like 32 rows; 7 divides neither side
+    padded = pad_to_cells(X, 7)
+    assert padded.shape == (2, 35, 35) and np.array_equal(padded[:, :32, :30], X)
+    assert np.array_equal(padded[:, 32, :30], X[:, 30, :]), "reflected, not zero-filled"
+    step = {"HOG": HOG, "LBP": LBP}[name](cell_size=7)
+    np.testing.assert_array_equal(step.fit(X).transform(X), step.transform(padded))
+    assert pad_to_cells(X[:, :28, :28], 7) is not None and pad_to_cells(X[:, :28, :28], 7).shape == (2, 28, 28)

@@ -32,10 +32,11 @@ def test_csv_with_string_labels_and_a_test_file(tmp_path):
     assert corpus.val is None and corpus.info == {}
 
 
-def test_tsv_with_integer_labels_are_class_indices(tmp_path):
+def test_tsv_with_integer_labels_numbers_the_distinct_ones(tmp_path):
     path = write(tmp_path / "d.tsv", "sentence\tclass\nfirst one\t2\nsecond\t0\nthird\t2\n")
     corpus = TextFile(path=path, text_column="sentence", label_column="class").load()
-    assert corpus.classes == ("0", "1", "2") and corpus.train.y.tolist() == [2, 0, 2]
+    # the distinct labels, numbered from 0: no empty class "1"
+    assert corpus.classes == ("0", "2") and corpus.train.y.tolist() == [1, 0, 1]
     assert corpus.test is None
 
 

@@ -176,9 +176,9 @@ def encode_labels(train: Sequence[Any], test: Sequence[Any] | None, train_where:
                   test_where: str) -> tuple[np.ndarray, np.ndarray | None, tuple[str, ...]]:
     """Class indices and names for labels that are all strings or all integers.
 
-    Strings: the sorted distinct training labels are the classes. Integers
-    (``>= 0``): each is its class index, and the classes are ``"0"`` ..
-    ``str(max)`` (a class no example has keeps its index).
+    The sorted distinct training labels are the classes, numbered from 0 (integers
+    in numeric order, named by their digits: labels 1, 2, 3 become classes 0, 1, 2
+    named "1", "2", "3", so no empty class appears).
 
     Args:
         train: the training split's labels.
@@ -202,12 +202,8 @@ def encode_labels(train: Sequence[Any], test: Sequence[Any] | None, train_where:
     if len(seen) < 2:
         raise DataUnavailable(f"{train_where}: the labels hold {len(seen)} class{'es' * (len(seen) != 1)} "
                               f"({', '.join(map(repr, seen))}); classification needs at least 2")
-    if kind is str:
-        classes = tuple(seen)
-        index = {c: i for i, c in enumerate(classes)}
-    else:
-        classes = tuple(str(i) for i in range(int(seen[-1]) + 1))
-        index = {c: int(c) for c in seen}
+    classes = tuple(str(c) for c in seen)
+    index = {c: i for i, c in enumerate(seen)}
     y_test = None
     if test is not None:
         if len(test) and _label_kind(test, test_where) is int:
