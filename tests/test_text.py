@@ -14,15 +14,15 @@ MAJORITY = 0.1421  # noun.artifact's share of the test split
 
 @pytest.fixture(scope="module")
 def splits():
-    return TextTask(WordNet(), val_size=1000).load()
+    return TextTask(WordNet(), val_size=1000, test_size=10000).load()
 
 
 def test_splits_are_fixed_disjoint_and_stratified(splits):
-    again = TextTask(WordNet(), val_size=1000).load()
+    again = TextTask(WordNet(), val_size=1000, test_size=10000).load()
     assert list(splits.val.X) == list(again.val.X) and np.array_equal(splits.test.y, again.test.y)
     assert (len(splits.train), len(splits.val), len(splits.test)) == (70411, 1000, 10000)
     # the test split does not move when the validation split changes size
-    default = TextTask(WordNet()).load()
+    default = TextTask(WordNet(), test_size=10000).load()
     assert (len(default.train), len(default.val), len(default.test)) == (66411, 5000, 10000)
     assert list(default.test.X) == list(splits.test.X)
     train, val, test = set(splits.train.X), set(splits.val.X), set(splits.test.X)
