@@ -66,9 +66,12 @@ def _unwritable_output(args: list[str]) -> str | None:
 
 
 def _replaced_key(args: list[str]) -> str | None:
-    """Why an override names a key that an earlier version had, if it does (Hydra would say "not in struct")."""
+    """Why an override names a key that has moved (``data.source``) or that is read elsewhere (``pair``), if it does."""
     for arg in args:
         key, _, value = arg.partition("=")
+        if key.lstrip("+~").split(".")[0] == "pair":
+            return (f"{arg}: a task's pair is read from conf/task/<task>.yaml when e2ebench starts; pick another "
+                    f"method with method=NAME (and approach=...)")
         if key.lstrip("+~") == "data.source":
             by_task = "; ".join(f"task={task}: {', '.join(d for d, ts in registry.datasets().items() if task in ts)}"
                                 for task in registry.tasks())

@@ -189,4 +189,11 @@ if __name__ == "__main__":
     from benchmarks.record import SCHEMA
 
     # python -m benchmarks.migrations reports/results: re-key kept records once
+    from pathlib import Path
+
+    missing = [root for root in sys.argv[1:] if not Path(root).is_dir()]
+    if not sys.argv[1:] or missing:
+        print(f"usage: python -m benchmarks.migrations DIR...: rewrites the run records below each DIR in "
+              f"schema {SCHEMA}" + (f"; not a folder: {', '.join(missing)}" if missing else ""), file=sys.stderr)
+        sys.exit(2)
     print(f"{rewrite(sys.argv[1:])} record(s) rewritten in schema {SCHEMA}")

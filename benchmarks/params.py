@@ -48,7 +48,7 @@ def check_params(params: Mapping[str, Any] | object, constraints: Mapping[str, l
         if value is missing:
             continue
         if not satisfies(value, allowed):
-            wanted = " or ".join(str(make_constraint(c)) for c in allowed)
+            wanted = " or ".join("true or false" if c == "boolean" else str(make_constraint(c)) for c in allowed)
             raise ConfigError(f"{prefix}{name}={value!r} must be {wanted}")
 
 

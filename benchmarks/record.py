@@ -270,19 +270,48 @@ def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
     """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any.
 
-    A record that says ``ok`` but lacks a numeric primary metric (edited, or written
-    by a broken job) does not count, with a warning, so the job runs again.
+    Resume counts what the report counts: a record that :class:`RunRecord` refuses (an
+    unknown schema or field, a missing hash) or that says ``ok`` without a numeric
+    primary metric (edited, or written by a broken job) does not count, with a
+    warning, so the job runs again.
     """
     for path, record in iter_records(root):
         if record.get("status") != "ok":
             continue
-        if record.get("config_hash") == cfg_hash or (
-                isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash):
-            if has_primary_metric(record):
-                return path
-            log.warning("ignoring run record %s: it says ok but has no numeric %r metric; running the job again",
-                        path, record.get("primary_metric"))
+        matches = record.get("config_hash") == cfg_hash or (
+            isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash)
+        if not matches:
+            continue
+        try:
+            RunRecord.from_dict(record)
+        except ValueError as exc:
+            log.warning("ignoring run record %s: %s; running the job again", path, exc)
+            continue
+        if has_primary_metric(record):
+            return path
+        log.warning("ignoring run record %s: it says ok but has no numeric %r metric; running the job again",
+                    path, record.get("primary_metric"))
     return None
+
+
+def set_aside_foreign_record(folder: str | Path) -> Path | None:
+    """Rename a ``result.json`` in ``folder`` that this version cannot read (another schema), so a new one can't
+    overwrite it; return where it went (``None`` if there was nothing to keep).
+    """
+    path = Path(folder) / RECORD_NAME
+    record = read_record(path) if path.is_file() else None
+    if record is None:
+        return None
+    try:
+        RunRecord.from_dict(record)
+        return None
+    except ValueError as exc:
+        if record.get("schema") in (1, SCHEMA):
+            return None  # ours, only broken: the job's new record replaces it
+        kept = path.with_name(f"result.schema{record.get('schema')}.{utc_now().replace(':', '')}.json")
+        os.replace(path, kept)
+        log.warning("moved a run record this version cannot read (%s) to %s", exc, kept)
+        return kept
 
 
 def has_primary_metric(record: dict[str, Any]) -> bool:

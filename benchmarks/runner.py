@@ -13,6 +13,7 @@ import logging
 import numbers
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -22,6 +23,7 @@ from typing import Any, Sequence
 
 import numpy as np
 from filelock import FileLock
+from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
@@ -30,8 +32,8 @@ from benchmarks.estimator import FITTED_ATTRIBUTES
 from benchmarks.launches import launch_id, record_outcome
 from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.record import (
-    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record, tracker_payload,
-    utc_now, write_record,
+    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record,
+    set_aside_foreign_record, tracker_payload, utc_now, write_record,
 )
 from benchmarks.registry import APPROACHES
 from benchmarks.simplicity import simplicity
@@ -90,7 +92,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         record["config"] = OmegaConf.to_container(cfg, resolve=True)
         threads = configure_threads(cfg.get("threads"), n_parallel)
         record["env"] = environment() | {"threads": threads}
-        _validate(cfg)
+        _validate(cfg, task_choice)
         task = build_task(cfg)
         for kind, key in (("method", cfg.method), ("dataset", cfg.dataset)):
             if task.name not in key.tasks:
@@ -114,6 +116,7 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     record["finished_at"] = utc_now()
     error = None if exception is None else f"{type(exception).__name__}: {exception}".splitlines()[0]
     try:
+        set_aside_foreign_record(out_dir)
         write_record(record, out_dir)
         (out_dir / RUNNING_NAME).unlink(missing_ok=True)
     except (OSError, ValueError) as exc:  # disk full, folder gone, a record the schema refuses: keep going
@@ -135,9 +138,30 @@ CLAIM_LOCK = ".claim.lock"
 
 
 def build_task(cfg: DictConfig) -> Task:
-    """The job's task, holding the dataset's loader (``cfg.task`` and ``cfg.dataset.loader``)."""
+    """The job's task, holding the dataset's loader (``cfg.task`` and ``cfg.dataset.loader``).
+
+    Raises:
+        ConfigError: a ``_target_`` cannot be imported or refuses its arguments.
+    """
     # _partial_: a loader (a dataclass) passed to instantiate itself would become a DictConfig
-    return instantiate(cfg.task, _partial_=True)(dataset=instantiate(cfg.dataset.loader))
+    loader = build(cfg.dataset.loader, "dataset.loader")
+    return build(cfg.task, "task", _partial_=True)(dataset=loader)
+
+
+def build(node: DictConfig, key: str, **kwargs: Any) -> Any:
+    """``hydra.utils.instantiate(node, **kwargs)``, whose failure to import a ``_target_`` or to pass it its
+    arguments is a one-line ``ConfigError`` naming ``key``, not a traceback."""
+    try:
+        return instantiate(node, **kwargs)
+    except InstantiationException as exc:
+        cause = exc
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        located = re.search(r"Error (?:locating|loading) (?:target )?'([^']+)'", str(exc))
+        if located or isinstance(cause, ImportError):
+            target = located.group(1) if located else OmegaConf.select(node, "_target_")
+            raise ConfigError(f"{key}: cannot import _target_ {target!r}: {str(cause).splitlines()[0]}") from exc
+        raise ConfigError(f"{key}: {str(cause).splitlines()[0]}") from exc
 
 
 def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str, Any] | None:
@@ -207,14 +231,21 @@ def _running_elsewhere(sweep_root: Path, cfg_hash: str) -> dict[str, Any] | None
     return None
 
 
-def _validate(cfg: DictConfig) -> None:
-    """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key."""
+def _validate(cfg: DictConfig, task: str | None = None) -> None:
+    """Check the config values that Hydra cannot: raise ``ConfigError`` naming the key.
+
+    ``task`` is the task's config name (the task group's choice), which is its name.
+    """
     unknown = sorted(set(cfg.keys()) - CONFIG_KEYS)
     unknown += sorted(f"data.{k}" for k in set((cfg.get("data") or {}).keys()) - DATA_KEYS)
     if unknown:
         raise ConfigError(f"unknown config key(s) {', '.join(unknown)}: nothing reads them; the keys are "
                           f"{', '.join(sorted(CONFIG_KEYS))} and data.{{{','.join(sorted(DATA_KEYS))}}} "
                           f"(see README.md, Running)")
+    for kind in ("dataset", "method"):
+        node = cfg.get(kind) or {}
+        if task is not None and node.get("tasks") is not None and task not in node.tasks:
+            raise ConfigError(f"{kind}={node.get('name')} is for task {', '.join(node.tasks)}, not task={task}")
     missing = sorted(k for k in OmegaConf.missing_keys(cfg) if not k.startswith("hydra"))
     if missing:  # a ??? a config leaves to the user, e.g. an image folder's root
         raise ConfigError(f"{missing[0]} has no value: set it, e.g. {missing[0]}=...")
@@ -262,10 +293,20 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
              task.name, record["dataset"], record["approach"], record["method"], len(train), cfg.seed,
              len(data.train), len(data.val), len(data.test))
 
-    estimator = instantiate(cfg.method.estimator, logger=logger)
+    estimator = build(cfg.method.estimator, "method.estimator", logger=logger)
     if cfg.method.get("wrapper") is not None:
         # a meta-estimator around the method's own (DAgger around PilotNet)
-        estimator = instantiate(cfg.method.wrapper)(base=estimator)
+        wrapper = build(cfg.method.wrapper, "method.wrapper")
+        if not callable(wrapper) or isinstance(wrapper, type):
+            raise ConfigError(f"method.wrapper must build a meta-estimator (with _partial_: true) that takes "
+                              f"base=<the estimator>; {cfg.method.wrapper._target_} gave {type(wrapper).__name__}")
+        try:
+            estimator = wrapper(base=estimator)
+        except TypeError as exc:
+            raise ConfigError(f"method.wrapper: {exc}") from exc
+    if not all(callable(getattr(estimator, name, None)) for name in ("fit", "predict")):
+        raise ConfigError(f"{type(estimator).__name__} is not an estimator: it needs fit and predict "
+                          f"(benchmarks/estimator.py)")
     if hasattr(estimator, "warm_up"):
         estimator.warm_up()  # one-off per-process costs (numba compilation) are not the method's
     start = time.perf_counter()

@@ -84,6 +84,8 @@ class DAgger(BaseEstimator):
         self.base.fit(X, y, X_val, y_val)
         flops += self.base.train_flops_
         for r, want in enumerate(per_round):
+            if want == 0:  # a label budget too small to share out over the rounds
+                continue
             frames, labels = [], []
             while len(labels) < want:
                 track = int(next(tracks, self.train_seed))

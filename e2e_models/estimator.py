@@ -71,7 +71,8 @@ class LightningEstimator(BaseEstimator):
 
     _parameter_constraints = {
         "budget": positive_int(),
-        "seed": [Interval(numbers.Integral, 0, None, closed="left")],
+        # numpy's SeedSequence takes no negative seed, Lightning's seed_everything none of 2**32 or more
+        "seed": [Interval(numbers.Integral, 0, 2**32 - 1, closed="both")],
         "batch_size": positive_int(),
         "patience": positive_int(),
     }

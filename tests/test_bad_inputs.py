@@ -48,6 +48,12 @@ the job leaves a ``failed`` record (nothing already recorded is lost).
 | 41 | `dataset=image_folder` with no `dataset.loader.root` | `dataset.loader.root has no value: set it, e.g. dataset.loader.root=...` |
 | 42 | a dataset path that does not exist, a missing column, a folder of one class, a transcript word outside the vocabulary | one line naming the path, the column (and the columns there are) or the word and row (tests/test_image_folder.py, test_text_file.py, test_hf_text.py, test_wav_folder.py) |
 | 43 | `dataset.loader.val_seed=1001` (driving; validation tracks inside the training tracks) | `the train and val tracks overlap (seeds 1000..1059 and 1001..1003): set dataset.loader.val_seed apart` (tests/test_driving.py) |
+| 44 | `+dataset.loader.bogus=1`, `+method.estimator.pipeline.steps.0.1.bogus=1` (an argument the class does not take) | `dataset.loader: FashionMNIST.__init__() got an unexpected keyword argument 'bogus'` |
+| 45 | a `_target_` that does not import, e.g. `dataset.loader._target_=benchmarks.datasets.nope.Nope` | `dataset.loader: cannot import _target_ 'benchmarks.datasets.nope.Nope': No module named ...` |
+| 46 | `+method.wrapper._target_=...` of something that is not a meta-estimator | `method.wrapper must build a meta-estimator (with _partial_: true) that takes base=<the estimator>; ...` |
+| 47 | `pair.pipeline=lbp_svm` (the pair is read from the task's file) | `pair.pipeline=lbp_svm: a task's pair is read from conf/task/<task>.yaml ...; pick another method with method=NAME`, exit 2 |
+| 48 | `method.estimator.seed=5000000000` | `method.estimator.seed=5000000000 must be an int in the range [0, 4294967295]` |
+| 49 | a `result.json` of another schema (99) or with an unknown field in a sweep being resumed | warning naming the file and the reason; the job runs again, and a record of another schema is renamed aside, not overwritten (tests/test_resume.py) |
 """
 
 from __future__ import annotations
@@ -83,6 +89,13 @@ from tests.conftest import FAST, records
     ("threads=0", "threads=0 must be an int in the range [1, inf)"),
     ("dataset=wordnet", "dataset=wordnet is for task text, not task=image"),
     ("dataset=image_folder", "dataset.loader.root has no value: set it, e.g. dataset.loader.root=..."),
+    ("task=image dataset=text_file", "dataset=text_file is for task text, not task=image"),
+    ("+dataset.loader.bogus=1", "dataset.loader: FashionMNIST.__init__() got an unexpected keyword argument 'bogus'"),
+    ("dataset.loader._target_=benchmarks.datasets.nope.Nope",
+     "dataset.loader: cannot import _target_ 'benchmarks.datasets.nope.Nope': No module named"),
+    ("+method.wrapper._target_=sklearn.preprocessing.StandardScaler",
+     "method.wrapper must build a meta-estimator (with _partial_: true) that takes base=<the estimator>"),
+    ("method.estimator.seed=5000000000", "method.estimator.seed=5000000000 must be an int in the range [0, 4294967295]"),
     ("+bogus_key=1", "unknown config key(s) bogus_key: nothing reads them"),
     ("+data.bogus=1", "unknown config key(s) data.bogus: nothing reads them"),
     # a tuned value also set on the step would be silently replaced by the grid
@@ -122,6 +135,12 @@ def test_unknown_choice_or_key_is_named(app, tmp_path, capsys, override, message
     assert code == 1
     assert message in err
     assert "Traceback" not in err
+
+
+def test_overriding_a_pair_is_refused_with_the_way_to_pick_a_method(app, tmp_path, capsys):
+    code = app("pair.pipeline=lbp_svm", f"hydra.run.dir={tmp_path / 'run'}")
+    err = capsys.readouterr().err
+    assert code == 2 and "a task's pair is read from conf/task/<task>.yaml" in err and "method=NAME" in err
 
 
 def test_the_replaced_data_source_key_points_to_the_dataset_group(app, tmp_path, capsys):

@@ -46,6 +46,14 @@ def test_the_registry_finds_every_task_and_pair():
     datasets = registry.datasets()
     for task in tasks:
         assert any(task in served for served in datasets.values()), f"no dataset serves task={task}"
+        # the runner names a task by its config file before the task object exists
+        from hydra.utils import get_class
+
+        assert get_class(registry.compose([f"task={task}"]).task._target_).name == task
+    for name in datasets:
+        assert registry._entry("dataset", name)["name"] == name, f"conf/dataset/{name}.yaml names itself otherwise"
+    for name in methods:
+        assert registry._entry("method", name)["name"] == name, f"conf/method/{name}.yaml names itself otherwise"
 
 
 @pytest.mark.parametrize("task, method", CASES, ids=[f"{t}-{m}" for t, m in CASES])

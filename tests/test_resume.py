@@ -265,3 +265,19 @@ def test_a_record_that_cannot_be_written_fails_the_sweep(app, tmp_path, capsys):
 def _output(capsys) -> str:
     out, err = capsys.readouterr()
     return out + err
+
+
+def test_resume_counts_what_the_report_counts_and_keeps_a_foreign_schema(app, tmp_path):
+    """A record the schema refuses is rerun (as the report drops it); one of another schema is renamed aside."""
+    sweep = tmp_path / "sweep"
+    assert _pipeline_sweep(app, sweep, "train_size=100,200") == 0
+    small, large = sorted(sweep.glob("*train_size=*/result.json"), key=lambda p: "200" in str(p.parent))
+    edited = json.loads(small.read_text()) | {"bogus": 1}  # an unknown field
+    small.write_text(json.dumps(edited))
+    foreign = json.loads(large.read_text()) | {"schema": 99}
+    large.write_text(json.dumps(foreign))
+    assert _pipeline_sweep(app, sweep, "train_size=100,200") == 0
+    for path in (small, large):
+        assert "bogus" not in (record := json.loads(path.read_text())) and record["schema"] == 2, "ran again"
+    [kept] = large.parent.glob("result.schema99.*.json")
+    assert json.loads(kept.read_text()) == foreign, "the other schema's record is kept, not overwritten"

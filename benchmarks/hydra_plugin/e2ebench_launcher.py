@@ -99,14 +99,34 @@ class JoblibLauncher(_HydraJoblibLauncher):
 
 
 class _InLaunch:
-    """The task function, run with ``E2EBENCH_LAUNCH`` set to its launch (picklable for loky)."""
+    """The task function, run with ``E2EBENCH_LAUNCH`` set to its launch (picklable for loky).
+
+    A worker whose launcher is gone (SIGKILLed) exits once its job's record is
+    written: it would otherwise block for good writing its result into a pipe nobody
+    reads, holding its memory.
+    """
 
     def __init__(self, task_function, launch: str) -> None:
         self.task_function, self.launch = task_function, launch
+        self.launcher_pid = os.getpid()
 
     def __call__(self, cfg):
         os.environ[LAUNCH_ENV] = self.launch
-        return self.task_function(cfg)
+        result = self.task_function(cfg)
+        if os.getppid() != self.launcher_pid and not _alive(self.launcher_pid):
+            log.warning("the launcher (process %d) is gone; this worker exits after its job", self.launcher_pid)
+            os._exit(0)
+        return result
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def interrupted_jobs(sweep_dir: Path, launch: str) -> list[list[str]]:
