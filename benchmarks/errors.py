@@ -9,8 +9,12 @@ class UserError(Exception):
     """
 
 
-class ConfigError(UserError):
-    """A config value is invalid (unknown method, impossible ``train_size``, ...)."""
+class ConfigError(UserError, ValueError):
+    """A config value is invalid (unknown method, impossible ``train_size``, ...).
+
+    Also a ``ValueError``, so that scikit-learn-style code which expects one from a bad
+    parameter (``check_params`` in a feature step) catches it.
+    """
 
 
 class DataUnavailable(UserError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from benchmarks.params import check_params, positive_int
 from pipelines.stateless import StatelessTransformer
 
 
@@ -69,6 +70,8 @@ class HOG(StatelessTransformer):
             ``cell_size`` leaves fewer than 2 cells per side.
     """
 
+    _parameter_constraints = {"cell_size": positive_int(), "n_bins": positive_int()}
+
     def __init__(self, cell_size: int = 4, n_bins: int = 9) -> None:
         self.cell_size = cell_size
         self.n_bins = n_bins
@@ -80,6 +83,7 @@ class HOG(StatelessTransformer):
 
     def _check(self, X: np.ndarray) -> cv2.HOGDescriptor:
         """The descriptor for ``X``'s image size, once ``X`` and the cell size are checked."""
+        check_params(self, self._parameter_constraints, "HOG ")
         height, width = to_grey(X, "HOG").shape[1:]
         c = self.cell_size
         if min(height, width) < 2 * c:

@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 from skimage.feature import local_binary_pattern
 
+from benchmarks.params import check_params, positive_int
 from pipelines.hog import pad_to_cells, to_grey
 from pipelines.stateless import StatelessTransformer
 
@@ -42,6 +43,8 @@ class LBP(StatelessTransformer):
             larger than the image, or ``radius`` is not a number in (0, half the image side).
     """
 
+    _parameter_constraints = {"cell_size": positive_int(), "n_points": positive_int()}
+
     def __init__(self, cell_size: int = 7, n_points: int = 8, radius: float = 1.0) -> None:
         self.cell_size = cell_size
         self.n_points = n_points
@@ -66,10 +69,7 @@ class LBP(StatelessTransformer):
 
     def _check(self, X: np.ndarray) -> None:
         height, width = to_grey(X, "LBP").shape[1:]
-        for name in ("cell_size", "n_points"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"LBP {name}={value!r} must be a positive integer")
+        check_params(self, self._parameter_constraints, "LBP ")
         if self.cell_size > min(height, width):
             raise ValueError(f"cell_size={self.cell_size} is larger than the {height}x{width} image")
         # a circle wider than the image samples only the zero padding: constant codes
