@@ -1,4 +1,4 @@
-"""Shared helpers: run the ``e2ebench`` Hydra app in-process, read run records."""
+"""Shared helpers (run the `e2ebench` app in-process, read run records) and data built once a session."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from benchmarks.datasets.carracing import CarRacing
+from benchmarks.datasets.spoken_digits import SpokenDigits
+from benchmarks.tasks.driving import DrivingTask
+from benchmarks.tasks.speech import SpeechTask
 
 # Small and fast: a 1,000-image validation split and one short trial per side.
 FAST = [
@@ -37,3 +42,43 @@ def records(root: Path) -> list[dict]:
 @pytest.fixture
 def app(monkeypatch):
     return lambda *args: run_app(list(args), monkeypatch)
+
+
+# --------------------------------------------------------------------------- shared data, built once a session
+
+#: a tiny spoken-digit corpus: utterances per split
+TINY = {"train": 240, "val": 40, "test": 40, "heldout": 18}
+#: two short training tracks (600 frames), one validation and one test track: about 10 s of recording
+SMALL = dict(n_train_tracks=2, n_val_tracks=1, n_test_tracks=1, episode_steps=350)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("speech-cache")
+
+
+@pytest.fixture(scope="session")
+def tiny_loader(corpus_dir):
+    return SpokenDigits(data_dir=str(corpus_dir), seed=0, **TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_loader):
+    return tiny_loader.load()
+
+
+@pytest.fixture(scope="session")
+def tiny_task(tiny_loader):
+    return SpeechTask(dataset=tiny_loader, noisy_size=12, snrs=[10, 0])
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tiny_task, tiny):
+    return tiny_task.load()
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("driving-data")
+    task = DrivingTask(CarRacing(data_dir=str(data_dir), **SMALL), test_max_steps=350)
+    return task, task.load()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 
 import numpy as np
 import pytest
@@ -13,19 +12,7 @@ from benchmarks.datasets.carracing import CarRacing, record_track
 from benchmarks.driving_sim import drive, summarise
 from benchmarks.errors import ConfigError
 from benchmarks.experts.pure_pursuit import PurePursuit
-from benchmarks.tasks.driving import DrivingTask
-from tests.conftest import records
-
-# Two short training tracks (600 frames), one validation and one test track:
-# about 10 s of recording on one core.
-SMALL = dict(n_train_tracks=2, n_val_tracks=1, n_test_tracks=1, episode_steps=350)
-
-
-@pytest.fixture(scope="session")
-def small(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("driving-data")
-    task = DrivingTask(CarRacing(data_dir=str(data_dir), **SMALL), test_max_steps=350)
-    return task, task.load()
+from tests.conftest import SMALL, records
 
 
 def test_same_seed_gives_the_same_demonstration(tmp_path):
@@ -64,36 +51,6 @@ def test_splits_share_no_track_and_subsets_are_nested_whole_tracks(small):
         task.training_indices(data.train, 5000, seed=0)
 
 
-def test_pipeline_stays_on_the_road_for_300_steps(small):
-    from pipelines.pd_controller import PDController
-    from pipelines.road_perception import RoadPerception
-    from pipelines.tuned import TunedPipeline
-    from sklearn.pipeline import Pipeline
-
-    _, data = small
-    pipe = TunedPipeline(Pipeline([("perception", RoadPerception()), ("pd", PDController())]),
-                             scoring="neg_mean_absolute_error")
-    pipe.fit(data.train.X, data.train.y, data.val.X, data.val.y)
-    kp, kd = pipe.learner_.coef_
-    assert kp > 0.5 and kd > 0.1  # steer towards the road's centre and its bend
-    ep = drive(lambda frame, env: float(pipe.predict(frame[None])[0]), seed=3000, max_steps=350)
-    assert ep.steps == 300 and ep.offtrack_steps == 0 and ep.tiles_visited > 0.2
-
-
-def test_tiny_pilotnet_beats_zero_steering(small):
-    from e2e_models.estimator import LightningEstimator
-    from e2e_models.pilotnet import PilotNet
-
-    _, data = small
-    est = LightningEstimator(PilotNet, {"lr": [1e-3]}, budget=1, seed=0, batch_size=32, trainer=dict(
-        max_epochs=5, accelerator="cpu", deterministic=True, enable_progress_bar=False))
-    train = data.train.take(np.arange(500))
-    est.fit(train.X, train.y, data.val.X, data.val.y)
-    mae = np.mean(np.abs(est.predict(data.test.X) - data.test.y))
-    zero = np.mean(np.abs(data.test.y))
-    assert mae < 0.7 * zero, (mae, zero)
-
-
 def test_app_run_records_closed_loop_metrics_and_filmstrip(app, tmp_path, small):
     task, _ = small
     out = tmp_path / "run"
@@ -121,41 +78,3 @@ def test_bad_track_settings_are_named(tmp_path, params, message):
 
 def test_the_test_tracks_are_a_config_key(tmp_path):
     assert CarRacing(test_seed=5000, n_test_tracks=3).seeds("test") == [5000, 5001, 5002]
-
-
-def test_dagger_spends_part_of_the_label_budget_on_relabelled_frames(small):
-    from e2e_models.dagger import DAgger
-    from e2e_models.estimator import LightningEstimator
-    from e2e_models.pilotnet import PilotNet
-
-    _, data = small
-    sizes = []
-
-    class Recording(LightningEstimator):
-        def fit(self, X, y, X_val, y_val):
-            sizes.append(len(y))
-            return super().fit(X, y, X_val, y_val)
-
-    base = Recording(partial(PilotNet, width=0.25), budget=1, batch_size=64,
-                     trainer=dict(max_epochs=1, accelerator="cpu", enable_progress_bar=False))
-    dagger = DAgger(base, rounds=1, relabel_fraction=0.4, train_seed=1000, n_tracks=2).fit(
-        data.train.X[:500], data.train.y[:500], data.val.X, data.val.y)
-    assert sizes == [300, 500] and dagger.n_relabelled_ == 200  # 500 expert labels in all
-    assert dagger.predict(data.test.X[:5]).shape == (5,)
-
-
-def test_dagger_with_too_few_labels_for_its_rounds_skips_the_empty_ones(small):
-    from e2e_models.dagger import DAgger
-    from e2e_models.estimator import LightningEstimator
-    from e2e_models.pilotnet import PilotNet
-
-    _, data = small
-    base = LightningEstimator(partial(PilotNet, width=0.25), budget=1, batch_size=8,
-                              trainer=dict(max_epochs=1, accelerator="cpu", enable_progress_bar=False))
-    # 3 labels, 40%: 1 relabelled frame for 2 rounds, so one round gets none
-    dagger = DAgger(base, rounds=2, relabel_fraction=0.4, train_seed=1000, n_tracks=2).fit(
-        data.train.X[:3], data.train.y[:3], data.val.X[:20], data.val.y[:20])
-    assert dagger.n_relabelled_ == 1
-    no_rounds = DAgger(base, rounds=1, relabel_fraction=0.0, train_seed=1000, n_tracks=2).fit(
-        data.train.X[:20], data.train.y[:20], data.val.X[:20], data.val.y[:20])
-    assert no_rounds.n_relabelled_ == 0 and no_rounds.predict(data.test.X[:2]).shape == (2,)

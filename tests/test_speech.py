@@ -15,35 +15,7 @@ from benchmarks.datasets.tts import espeak, festival
 from benchmarks.datasets.tts.noise import NOISES, mix, pink, white
 from benchmarks.errors import ConfigError, DataUnavailable
 from benchmarks.tasks.speech import SpeechTask
-from tests.conftest import records
-
-#: a tiny corpus: utterances per split
-TINY = {"train": 240, "val": 40, "test": 40, "heldout": 18}
-
-
-@pytest.fixture(scope="session")
-def corpus_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("speech-cache")
-
-
-@pytest.fixture(scope="session")
-def tiny_loader(corpus_dir):
-    return SpokenDigits(data_dir=str(corpus_dir), seed=0, **TINY)
-
-
-@pytest.fixture(scope="session")
-def tiny(tiny_loader):
-    return tiny_loader.load()
-
-
-@pytest.fixture(scope="session")
-def tiny_task(tiny_loader):
-    return SpeechTask(dataset=tiny_loader, noisy_size=12, snrs=[10, 0])
-
-
-@pytest.fixture(scope="session")
-def tiny_data(tiny_task, tiny):
-    return tiny_task.load()
+from tests.conftest import TINY, records
 
 
 # --------------------------------------------------------------------------- corpus
@@ -182,39 +154,6 @@ def test_multi_condition_training_adds_noise(tiny_loader, tiny_data):
 # --------------------------------------------------------------------------- pipeline
 
 
-@pytest.fixture(scope="session")
-def mfcc_hmm(tiny_data):
-    from pipelines.hmm_digits import DigitHMM
-    from pipelines.mfcc import MFCC
-
-    mfcc = MFCC().fit(tiny_data.train.X)
-    F = mfcc.transform(tiny_data.train.X)
-    return mfcc, DigitHMM(n_states=6, n_mix=1, n_iter=3).fit(F, tiny_data.train.y)
-
-
-def test_mfcc_shapes_and_mean_normalisation(tiny_data):
-    from pipelines.mfcc import MFCC
-
-    x = tiny_data.train.X[0]
-    (f,) = MFCC().fit([x]).transform([x])
-    assert f.shape == (1 + len(x) // 160, 39) and f.dtype == np.float32
-    assert np.allclose(f[:, :13].mean(axis=0), 0, atol=1e-3), "cepstral mean normalisation"
-    with pytest.raises(ValueError, match="non-empty 1-d waveform"):
-        MFCC().transform([np.zeros(0, np.int16)])
-
-
-def test_decoding_through_the_grammar_gives_digit_strings_only(tiny_data, mfcc_hmm):
-    mfcc, hmm = mfcc_hmm
-    rng = np.random.default_rng(0)
-    known = mfcc.transform(tiny_data.test.X[:10])
-    garbage = [rng.normal(size=(n, 39)).astype(np.float32) * 5 for n in (40, 120, 300)]
-    for text in hmm.predict(known + garbage):
-        words = text.split()
-        assert words and set(words) <= set(WORDS), text
-    with pytest.raises(ValueError, match="must be 1 or more words from oh, zero"):
-        type(hmm)(n_iter=0).fit(known[:2], ["one", "one eleven"])
-
-
 # --------------------------------------------------------------------------- both sides, through the runner
 
 
@@ -247,60 +186,3 @@ def test_both_sides_learn_through_the_runner(app, tmp_path, corpus_dir, tiny_tas
             assert key in m, (approach, key)
         assert r["primary_metric"] == "wer" and r["higher_is_better"] is False
         assert r["cost"]["n_params"] > 0
-
-
-def test_variable_length_batches_are_bucketed_and_trimmed():
-    from e2e_models.datamodule import ArrayDataModule
-
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(5, 100, size=200)
-    X = np.zeros((200, 100), dtype=np.int16)
-    for i, n in enumerate(lengths):
-        X[i, :n] = 1
-    y = np.arange(200)
-    dm = ArrayDataModule(X, y, X[:50], y[:50], batch_size=16, seed=0,
-                         lengths_train=lengths, lengths_val=lengths[:50])
-    seen = []
-    for xb, yb in dm.train_dataloader():
-        assert xb.shape[1] == lengths[yb.numpy()].max(), "cut to the batch's longest item"
-        seen += yb.tolist()
-    assert sorted(seen) == list(range(200)), "every item once per epoch"
-    spread = np.mean([np.ptp(lengths[yb.numpy()]) for _, yb in dm.train_dataloader()])
-    assert spread < 20, "batches group similar lengths"
-    assert sorted(int(i) for _, yb in dm.val_dataloader() for i in yb) == list(range(50))
-
-
-def test_wav_ctc_encodes_and_decodes_transcripts():
-    import torch
-
-    from e2e_models.wav_ctc import WavCTC
-
-    model = WavCTC()
-    y = model.encode_targets(["one oh seven", "nine"])
-    assert y.tolist() == [[3, 1, 9], [11, 0, 0]]
-    X = model.encode_inputs([np.ones(8000, np.int16), np.ones(3000, np.int16)])
-    assert X.shape == (2, 8000) and model.input_lengths(X).tolist() == [8000, 3000]
-    # the path "oh oh blank oh one" (labels 1 1 0 1 3) collapses to "oh oh one"
-    path = torch.tensor([[1, 1, 0, 1, 3]])
-    assert model.decode(torch.nn.functional.one_hot(path, 12).float().log()) == ["oh oh one"]
-    with pytest.raises(ValueError, match="has the word 'ten'"):
-        model.encode_targets(["one ten"])
-
-
-def test_warm_up_reaches_the_feature_steps_before_timing():
-    """librosa's first call (numba compilation) must not be charged to the first job of a process."""
-    from sklearn.pipeline import Pipeline
-    from sklearn.svm import LinearSVC
-
-    from pipelines.mfcc import MFCC
-    from pipelines.tuned import TunedPipeline
-
-    calls = []
-
-    class Counting(MFCC):
-        def warm_up(self):
-            calls.append(1)
-            super().warm_up()
-
-    TunedPipeline(Pipeline([("mfcc", Counting()), ("svm", LinearSVC())])).warm_up()
-    assert calls == [1]
