@@ -44,6 +44,30 @@ def app(monkeypatch):
     return lambda *args: run_app(list(args), monkeypatch)
 
 
+@pytest.fixture
+def no_network(monkeypatch) -> list:
+    """Block every connection and DNS lookup (OSError); return the list of attempts.
+
+    OpenML's retry pauses are skipped, so an offline failure is immediate.
+    """
+    import socket
+    import types
+
+    import sklearn.datasets._openml as sk_openml
+
+    attempts: list = []
+
+    def blocked(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access blocked by the test")
+
+    for target, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
+                         (socket, "getaddrinfo"), (socket, "create_connection")):
+        monkeypatch.setattr(target, name, blocked)
+    monkeypatch.setattr(sk_openml, "time", types.SimpleNamespace(sleep=lambda s: None))
+    return attempts
+
+
 # --------------------------------------------------------------------------- shared data, built once a session
 
 #: a tiny spoken-digit corpus: utterances per split

@@ -7,8 +7,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
-import types
 from pathlib import Path
 
 import numpy as np
@@ -159,30 +157,6 @@ def test_corrupt_file_names_the_file(tmp_path, make_content, why):
 
 
 # --------------------------------------------------------------------------- OpenML copy
-
-
-class NetworkBlocked(OSError):
-    """Raised by the test's socket guard; an OSError, as a real offline machine gives."""
-
-
-@pytest.fixture
-def no_network(monkeypatch) -> list:
-    """Block every connection and DNS lookup; return the list of attempts."""
-    attempts: list = []
-
-    def blocked(*args, **kwargs):
-        attempts.append(args)
-        raise NetworkBlocked("network access blocked by the test")
-
-    monkeypatch.setattr(socket.socket, "connect", blocked)
-    monkeypatch.setattr(socket.socket, "connect_ex", blocked)
-    monkeypatch.setattr(socket, "getaddrinfo", blocked)
-    monkeypatch.setattr(socket, "create_connection", blocked)
-    # fetch_openml sleeps 1 s between its network retries
-    import sklearn.datasets._openml as sk_openml
-
-    monkeypatch.setattr(sk_openml, "time", types.SimpleNamespace(sleep=lambda s: None))
-    return attempts
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
@@ -13,16 +12,6 @@ from benchmarks.datasets.hf_text import HFText
 from benchmarks.errors import ConfigError, DataUnavailable
 
 HF_FIXTURE = Path(__file__).parent / "fixtures" / "hf" / "ag_news"  # see make_ag_news_fixture.py
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network access is blocked in this test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 def hub_folder(root: Path, splits: dict[str, dict[str, list]]) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import socket
-import types
 from pathlib import Path
 
 import numpy as np
@@ -34,24 +32,6 @@ GREY = maker.FakeDataset(name="tiny-grey", data_id=900001, file_id=910001, versi
                          class_values=("0", "1", "2", "10"))
 COLOUR = maker.FakeDataset(name="tiny-colour", data_id=900002, file_id=910002,
                            class_values=("truck", "cat", "bird"))
-
-
-@pytest.fixture
-def no_network(monkeypatch) -> list:
-    """Block every connection and DNS lookup; return the list of attempts."""
-    attempts: list = []
-
-    def blocked(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access blocked by the test")
-
-    for target, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
-                         (socket, "getaddrinfo"), (socket, "create_connection")):
-        monkeypatch.setattr(target, name, blocked)
-    import sklearn.datasets._openml as sk_openml
-
-    monkeypatch.setattr(sk_openml, "time", types.SimpleNamespace(sleep=lambda s: None))  # retry pauses
-    return attempts
 
 
 @pytest.fixture
