@@ -69,7 +69,7 @@ def analyse_panel(rows: pd.DataFrame, panel: pd.Series, n_bootstrap: int = N_BOO
         cross = crossover(curves, pipeline, e2e)
         quoted = {s.approach: targets[s.label][FRACTIONS.index(QUOTED_FRACTION)] for s in (pipeline, e2e)}
         claims = pair_claims(_side_rows(rows, pipeline), _side_rows(rows, e2e), panel["primary_metric"], higher,
-                             cross, quoted)
+                             cross, quoted, panel_rows=rows)
         pairs.append(PairAnalysis(pipeline, e2e, cross, claims))
     return PanelAnalysis(curves, best, targets, pairs)
 

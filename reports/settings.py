@@ -29,8 +29,11 @@ from collections.abc import Iterator
 #: Top-level config keys that vary within one comparison or only say where output goes.
 RUN_KEYS = ("seed", "train_size", "paths", "hydra", "logger", "name", "threads", "approach",
             "learning_curve_sizes")
-#: Keys dropped at any depth: copies of run keys inside a subtree, or display-only switches.
-NESTED_RUN_KEYS = ("seed", "train_size", "threads", "enable_progress_bar")
+#: Keys dropped at any depth: copies of run keys inside a subtree, display-only switches, and
+#: the extra test conditions a run evaluates after training (they add metrics, and change
+#: neither the training nor the clean test split's): a run without them compares with one with them.
+NESTED_RUN_KEYS = ("seed", "train_size", "threads", "enable_progress_bar", "corruptions", "corruption_size",
+                   "corruption_seed")
 #: Top-level keys that differ between pipeline and e2e by design (never shared).
 SIDE_KEYS = ("method",)
 #: Settings summarised for every panel in report.md, when recorded.

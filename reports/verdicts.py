@@ -18,6 +18,8 @@ One row per claim and (pipeline, e2e) pair:
   where recorded.
 - **inference cost**: "e2e costs more at inference". Evidence: the per-seed ratio of
   latency (ms per sample), as for training cost.
+- **robustness**: "e2e is more robust". Evidence: effective robustness (Taori et al. 2020;
+  :mod:`reports.robustness`), paired over seeds at the largest shared size, with its CI.
 - **simplicity**: "e2e is simpler". Evidence: both sides' simplicity vectors
   (:mod:`benchmarks.simplicity`) and tuning effort (:mod:`reports.simplicity`); the rule
   is :func:`simplicity_claim`'s, not a CI.
@@ -43,6 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from reports.crossover import Crossover
+from reports.robustness import linear_fit, shift_scores
 from reports.formatting import compact_number, format_estimate, format_ratio
 from reports.stats import mean_ci
 from reports.targets import Target
@@ -198,14 +201,15 @@ def _data_verdict(start: PairedEffect, gain: PairedEffect) -> str:
 
 
 def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_is_better: bool,
-                cross: Crossover, targets: dict[str, Target]) -> list[Claim]:
-    """The four claims for one (pipeline, e2e) pair of a panel.
+                cross: Crossover, targets: dict[str, Target], panel_rows: pd.DataFrame | None = None) -> list[Claim]:
+    """The claims for one (pipeline, e2e) pair of a panel.
 
     Args:
         p_rows, e_rows: the ok runs of the pipeline and the e2e side (with ``score``).
         metric, higher_is_better: the panel's primary metric.
         cross: the pair's crossover.
         targets: ``"pipeline"``/``"e2e"`` -> the side's samples to ``QUOTED_FRACTION`` of the best score.
+        panel_rows: every ok run of the panel, which the robustness fit pools (default: the pair's).
     """
     sizes = _shared_sizes(p_rows, e_rows)
     if not sizes:
@@ -259,8 +263,56 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
                             _values_at(e_rows, largest, "cost.latency_ms_per_sample"), largest, log_ratio=True)
     claims.append(Claim("inference cost", CLAIMS["inference cost"], _ratio_text(latency, "latency (ms/sample)"),
                         latency.n_seeds, verdict(*latency.ci, latency.n_seeds), latency))
+    claims.append(robustness_claim(p_rows, e_rows, pd.concat([p_rows, e_rows]) if panel_rows is None else panel_rows,
+                                   metric, higher_is_better, largest))
     claims.append(simplicity_claim(p_rows[p_rows["train_size"] == largest], e_rows[e_rows["train_size"] == largest]))
     return claims
+
+
+def robustness_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame, fit_rows: pd.DataFrame, metric: str,
+                     higher_is_better: bool, size: float) -> Claim:
+    """"e2e is more robust": effective robustness (Taori et al. 2020), paired over seeds at the largest size
+    up to ``size`` where both sides recorded shifted test conditions.
+
+    The fit of shifted against clean score pools ``fit_rows``; each run's effective
+    robustness is its shifted score minus the fit's prediction (signed so that > 0 is
+    more robust), and the evidence is the paired difference e2e − pipeline, with its
+    t-CI, beside the plain relative drop of each side.
+    """
+    scores = shift_scores(fit_rows, metric)
+    shared = sorted(set(p_rows.loc[shift_scores(p_rows, metric).index, "train_size"])
+                    & set(e_rows.loc[shift_scores(e_rows, metric).index, "train_size"]))
+    if len(scores) < 3 or not shared:
+        return Claim("robustness", CLAIMS["robustness"], "no shifted test conditions recorded (metric@severity=...)",
+                     0, INCONCLUSIVE, None)
+    largest, size = size, shared[-1]
+    intercept, slope = linear_fit(scores)
+    sign = 1.0 if higher_is_better else -1.0
+
+    def effective(rows: pd.DataFrame) -> pd.Series:
+        at = rows[rows["train_size"] == size]
+        own = shift_scores(at, metric)
+        return pd.Series(sign * (own["shifted"] - (intercept + slope * own["clean"])).to_numpy(),
+                         index=at.loc[own.index, "seed"].to_numpy())
+
+    effect = paired_effect(effective(p_rows), effective(e_rows), size)
+    drops = []
+    for side, rows in (("pipeline", p_rows), ("e2e", e_rows)):
+        own = shift_scores(rows[rows["train_size"] == size], metric)
+        drop = float((1 - own["shifted"] / own["clean"]).mean()) if len(own) else math.nan
+        drops.append(f"{side} {'−' if higher_is_better else '+'}{abs(drop):.1%}" if math.isfinite(drop)
+                     else f"{side} ?")
+    low, high = effect.ci
+    ci = f", 95% CI [{low:+.3g}, {high:+.3g}]" if math.isfinite(low) else ""
+    evidence = (f"effective robustness e2e − pipeline (> 0: e2e more robust than its clean {metric} predicts) "
+                f"at n = {compact_number(size)}: {effect.mean:+.3g}{ci}; {_p_text(effect)}; fit over "
+                f"{len(scores)} runs: shifted = {intercept:.3g} + {slope:.3g} × clean; relative change under "
+                f"shift: {', '.join(drops)}")
+    if size < largest:
+        evidence += (f"; caution: both sides recorded shifted conditions only up to n = {compact_number(size)}, "
+                     f"below the largest shared size (n = {compact_number(largest)})")
+    return Claim("robustness", CLAIMS["robustness"], evidence, effect.n_seeds,
+                 verdict(*effect.ci, effect.n_seeds), effect)
 
 
 def _first(rows: pd.DataFrame, column: str) -> float:
@@ -318,5 +370,6 @@ CLAIMS = {
     "data": "e2e needs more labelled data (worse at the smallest shared size, gaining as data grows)",
     "training cost": "e2e costs more to train (fit time)",
     "inference cost": "e2e costs more at inference (latency)",
+    "robustness": "e2e is more robust (under test conditions no side trained on, beyond what its clean score predicts)",
     "simplicity": "e2e is simpler (fewer stages and training problems, no more tuning)",
 }
