@@ -23,6 +23,7 @@ from reports.crossover import MEASURED
 from reports.panel_analysis import PanelAnalysis
 from reports.formatting import compact_number, format_estimate, method_label
 from reports.reference import REFERENCE_LABEL, Reference
+from reports.robustness import linear_fit, shift_scores
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL
 
 #: One colour per approach, the same in every figure (Okabe–Ito, colour-blind safe).
@@ -423,4 +424,35 @@ def breakdown_curves_figure(summary: pd.DataFrame, panel: pd.Series, metric: str
         axes.set_ylabel(_metric_axis_label(metric, panel))
     grid[0].legend(title="approach (method)", frameon=False, fontsize=8)
     figure.suptitle(_title(panel["label"], f"learning curves of {metric} by {factor}", frame), fontsize=11)
+    return figure
+
+
+def robustness_figure(rows: pd.DataFrame, panel: pd.Series) -> Figure | None:
+    """Shifted against clean score, one point per run (colour: side; size: training-set size), with the
+    pooled least-squares line that effective robustness is measured from (:mod:`reports.robustness`).
+
+    Returns ``None`` when fewer than 3 runs record shifted conditions.
+    """
+    metric = panel["primary_metric"]
+    scores = shift_scores(rows, metric)
+    if len(scores) < 3:
+        return None
+    figure, axes = _new_axes()
+    sizes = np.log10(rows.loc[scores.index, "train_size"].astype(float).to_numpy())
+    marker_sizes = 12 + 60 * (sizes - sizes.min()) / max(np.ptp(sizes), 1e-9)
+    for approach in dict.fromkeys(rows.loc[scores.index, "approach"]):
+        mine = (rows.loc[scores.index, "approach"] == approach).to_numpy()
+        axes.scatter(scores["clean"][mine], scores["shifted"][mine], s=marker_sizes[mine], alpha=0.7,
+                     color=side_colour(approach), label=str(approach), edgecolors="white", linewidths=0.5)
+    intercept, slope = linear_fit(scores)
+    if np.isfinite(slope):
+        x = np.linspace(scores["clean"].min(), scores["clean"].max(), 50)
+        axes.plot(x, intercept + slope * x, color="black", linestyle="--", linewidth=1,
+                  label=f"fit: {intercept:.3g} + {slope:.3g} × clean")
+    axes.set_xlabel(f"clean {metric} on the shifted subset ({metric}@severity=0)")
+    axes.set_ylabel(f"shifted {metric} (mean of severities 1–5)")
+    axes.legend(frameon=False, fontsize="small")
+    axes.set_title(f"{panel['label']}: {metric} under shift against clean\n"
+                   f"{len(scores)} runs (larger: more data); above the line: more robust than predicted",
+                   fontsize="small")
     return figure

@@ -27,7 +27,8 @@ from reports.markdown import (
 )
 from reports.panel_analysis import analyse_panel
 from reports.plots import (
-    breakdown_curves_figure, breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, save_figure,
+    breakdown_curves_figure, breakdown_figure, cost_figure, learning_curve_figure, pareto_figure, robustness_figure,
+    save_figure,
 )
 from reports.reference import panel_reference
 from reports.settings import KEY_SETTINGS, RUN_KEYS
@@ -116,6 +117,23 @@ METHOD_NOTE = (
     "expose no operation counts, and their iteration counts depend on the data, so an estimate from "
     "formulas would be a guess; fit time is the cost both sides share. A method that can count its "
     "FLOPs sets `train_flops_` and the report uses it.\n\n"
+    "*Robustness* (\"e2e is more robust\") reads effective robustness (Taori et al. 2020): a run's shifted "
+    "score is the mean of its `<metric>@severity=1..5` breakdowns (test conditions no side trained on, such "
+    "as MNIST-C-style image corruptions or text noise), its clean score `<metric>@severity=0` (the same "
+    "test subset, unshifted); a least-squares line of shifted against clean score is fitted over every run "
+    "of the panel, both sides, all sizes and seeds, and a run's effective robustness is its shifted score "
+    "minus the line's prediction (signed so that > 0 is more robust). The verdict reads the t-CI over "
+    "paired seeds of e2e − pipeline at the largest size both sides recorded shifted conditions for, as "
+    "above, so a side that is robust only because it is more accurate gets no credit; the plain relative "
+    "drop of each side is shown beside it. *Simplicity* (\"e2e is simpler\") is read off both methods' "
+    "simplicity vectors (`benchmarks/simplicity.py`: stages, designed or learned, and the training problem "
+    "each solves; tuned and fixed hyperparameters; logical lines and cyclomatic complexity of the method's "
+    "own classes) and tuning effort (Dodge et al. 2019: the expected best validation score after k of the "
+    "trials a run made; the trials needed to get 95% of the way from one trial's expected score to the "
+    "best, median over seeds). Rule: **supported** when e2e has fewer components, no more optimisation "
+    "problems and needs no more trials; **contradicted** when it needs more trials or tunes more "
+    "hyperparameters; **inconclusive** otherwise, and with fewer than two paired seeds. The vector is never "
+    "summed into one score.\n\n"
     "### Breakdowns and artifacts\n\n"
     "Metrics named `<metric>@<factor>=<level>[,...]` are slices of the test set. They are averaged over "
     "seeds at the largest training-set size; a factor with numeric levels is drawn on the x axis, its "
@@ -265,6 +283,9 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     if not flops.empty:
         figures["train_flops"] = (cost_figure(panel_costs, panel, "train_flops", FLOPS_LABEL),
                                   "train FLOPs against training-set size")
+    robustness = robustness_figure(rows, panel)
+    if robustness is not None:
+        figures["robustness"] = (robustness, f"{metric} under shift against clean, per run, with the pooled fit")
     for base in dict.fromkeys(breakdowns.get("metric", [])):
         for factor in axis_factors(breakdowns, base):
             figures[f"breakdown:{base}_{factor}"] = (breakdown_figure(breakdowns, panel, base, factor),

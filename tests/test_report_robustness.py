@@ -52,3 +52,15 @@ def test_the_fit_and_the_scores_are_read_off_the_breakdown_names():
     assert (intercept, slope) == (pytest.approx(-0.05), pytest.approx(0.8))
     claim = robustness_claim(runs.drop(columns="metrics.accuracy@severity=0"), runs, runs, "accuracy", True, 10000)
     assert claim.verdict == INCONCLUSIVE and claim.n_seeds == 0
+
+
+def test_the_robustness_figure_draws_every_run_and_the_fit():
+    from reports.plots import robustness_figure
+
+    runs = pd.concat([_runs("pipeline", PIPELINE, 0.0), _runs("e2e", E2E, 0.03)], ignore_index=True)
+    panel = pd.Series({"primary_metric": "accuracy", "label": "image (synthetic)"})
+    figure = robustness_figure(runs, panel)
+    axes = figure.axes[0]
+    assert sum(len(c.get_offsets()) for c in axes.collections) == len(runs)
+    assert any(line.get_label().startswith("fit: ") for line in axes.get_lines())
+    assert robustness_figure(runs.drop(columns="metrics.accuracy@severity=0"), panel) is None
