@@ -39,11 +39,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from reports.bootstrap import TwoLevel, load_units, two_level_difference
 from reports.crossover import Crossover
 from reports.robustness import linear_fit, shift_scores
 from reports.formatting import compact_number, format_estimate, format_ratio
@@ -221,6 +223,11 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
     full = paired_effect(_values_at(p_rows, largest, "score"), _values_at(e_rows, largest, "score"), largest,
                          sign=sign)
     performance = _difference_text(full, metric)
+    both = _two_level(p_rows[p_rows["train_size"] == largest], e_rows[e_rows["train_size"] == largest], sign)
+    if both is not None:
+        performance += (f"; seeds × {both.n_units} test units, paired two-level bootstrap (Bouthillier et al. "
+                        f"2021): 95% CI [{both.ci[0]:+.3g}, {both.ci[1]:+.3g}], the test sample's share of the "
+                        f"variance {both.test_share:.0%}")
     run_sizes = pd.concat([p_rows["train_size"], e_rows["train_size"]]).dropna().astype(float)
     if run_sizes.max() > largest:
         # an unfinished sweep of one side: the verdict is about a smaller size than the claim's
@@ -313,6 +320,25 @@ def robustness_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame, fit_rows: pd.Da
                      f"below the largest shared size (n = {compact_number(largest)})")
     return Claim("robustness", CLAIMS["robustness"], evidence, effect.n_seeds,
                  verdict(*effect.ci, effect.n_seeds), effect)
+
+
+def _two_level(p_rows: pd.DataFrame, e_rows: pd.DataFrame, sign: float) -> TwoLevel | None:
+    """The two-level bootstrap of the paired difference, over the seeds whose two runs kept their units."""
+    if "unit_scores.file" not in p_rows or "unit_scores.file" not in e_rows:
+        return None
+    units = []
+    for rows in (p_rows, e_rows):
+        found = {}
+        for _, row in rows.dropna(subset=["unit_scores.file"]).iterrows():
+            try:
+                found[row["seed"]] = load_units(Path(row["path"]).parent / row["unit_scores.file"])
+            except (OSError, ValueError, KeyError):
+                continue  # a copied record without its units: that seed is left out
+        units.append(found)
+    seeds = sorted(set(units[0]) & set(units[1]))
+    if not seeds:
+        return None
+    return two_level_difference([units[0][s] for s in seeds], [units[1][s] for s in seeds], sign)
 
 
 def _first(rows: pd.DataFrame, column: str) -> float:
