@@ -27,13 +27,14 @@ from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from benchmarks import sweep_index
 from benchmarks.errors import ConfigError
 from benchmarks.estimator import FITTED_ATTRIBUTES
 from benchmarks.launches import launch_id, record_outcome
 from benchmarks.params import Interval, check_params, positive_int
 from benchmarks.record import (
-    RUNNING_NAME, SCHEMA, config_hash, environment, find_ok_record, marker_alive, read_record,
-    set_aside_foreign_record, tracker_payload, utc_now, write_record,
+    RUNNING_NAME, SCHEMA, config_hash, environment, marker_alive, set_aside_foreign_record, tracker_payload, utc_now,
+    write_record,
 )
 from benchmarks.registry import APPROACHES
 from benchmarks.simplicity import simplicity
@@ -117,8 +118,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
     error = None if exception is None else f"{type(exception).__name__}: {exception}".splitlines()[0]
     try:
         set_aside_foreign_record(out_dir)
-        write_record(record, out_dir)
+        path = write_record(record, out_dir)
+        if exception is None:
+            sweep_index.add_ok(Path(sweep_root), cfg_hash, path)
         (out_dir / RUNNING_NAME).unlink(missing_ok=True)
+        sweep_index.remove_running(Path(sweep_root), cfg_hash)
     except (OSError, ValueError) as exc:  # disk full, folder gone, a record the schema refuses: keep going
         log.error("could not write the run record in %s: %s", out_dir, exc)
         exception = exception or exc
@@ -180,6 +184,7 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
     cfg_hash, overrides = record["config_hash"], record["overrides"]
     sweep_root.mkdir(parents=True, exist_ok=True)
     with FileLock(sweep_root / CLAIM_LOCK):
+        sweep_index.ensure_built(sweep_root, launch_id())
         # The marker before the record: a job writes its record before removing its
         # marker, so this order never misses a job that finishes meanwhile.
         marker = _running_elsewhere(sweep_root, cfg_hash)
@@ -190,7 +195,7 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
                      marker.get("started_at"), "; the sweep lists it twice" if mine else "")
             record_outcome(sweep_root, "blocked", overrides, config_hash=cfg_hash, pid=marker.get("pid"))
             return {"status": "running", "skipped": True, "pid": marker.get("pid"), "config_hash": cfg_hash}
-        done = find_ok_record(sweep_root, cfg_hash)
+        done = sweep_index.ok_path(sweep_root, cfg_hash)
         if done is not None:
             log.info("skipping: an ok record with config hash %s exists at %s", cfg_hash, done)
             record_outcome(sweep_root, "skipped", overrides, config_hash=cfg_hash)
@@ -199,7 +204,10 @@ def _claim(out_dir: Path, sweep_root: Path, record: dict[str, Any]) -> dict[str,
             # If the process dies (killed by the OS for memory, say), the joblib
             # launcher turns this marker into a failed record.
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_record(record | {"pid": os.getpid(), "host": platform.node()}, out_dir, RUNNING_NAME)
+            marker = record | {"pid": os.getpid(), "host": platform.node()}
+            path = write_record(marker, out_dir, RUNNING_NAME)
+            sweep_index.add_running(sweep_root, cfg_hash, {k: marker.get(k) for k in (
+                "pid", "host", "launch", "started_at", "config_hash")} | {"path": path.relative_to(sweep_root).as_posix()})
         except OSError as exc:  # disk full: the record write will fail too, and say so
             log.error("could not mark the job as running in %s: %s", out_dir, exc)
     return None
@@ -222,12 +230,10 @@ def _new_record(cfg: DictConfig, cfg_hash: str, overrides: Sequence[str], task_c
 
 
 def _running_elsewhere(sweep_root: Path, cfg_hash: str) -> dict[str, Any] | None:
-    """The ``running.json`` marker of another live process running this configuration, if any."""
-    for path in sweep_root.rglob(RUNNING_NAME):
-        marker = read_record(path)
-        if (marker is not None and marker.get("config_hash") == cfg_hash and marker.get("pid") != os.getpid()
-                and marker_alive(marker)):
-            return marker
+    """The marker of another live process running this configuration, if any (from the sweep index)."""
+    marker = sweep_index.running_marker(sweep_root, cfg_hash)
+    if marker is not None and marker.get("pid") != os.getpid() and marker_alive(marker):
+        return marker
     return None
 
 

@@ -165,7 +165,7 @@ def test_of_two_processes_reaching_one_job_at_once_exactly_one_claims_it(tmp_pat
 
     # A slow resume check (a sweep folder of thousands of records) holds both in the window
     # between "nobody runs this job" and "now I do".
-    monkeypatch.setattr(runner, "find_ok_record", lambda root, cfg_hash: time.sleep(0.5))
+    monkeypatch.setattr(runner.sweep_index, "ok_path", lambda root, cfg_hash: time.sleep(0.5))
     ctx = multiprocessing.get_context("fork")
     queue, barrier = ctx.Queue(), ctx.Barrier(2)
     procs = [ctx.Process(target=_claim_and_wait, args=(tmp_path / "job", tmp_path, queue, barrier))
