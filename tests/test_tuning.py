@@ -47,7 +47,7 @@ def test_predict_before_fit_is_refused_by_both_approaches():
 @pytest.mark.parametrize("kwargs, message", [
     ({"batch_size": 0}, "method.estimator.batch_size=0 must be an int in the range [1, inf)"),
     ({"patience": True}, "method.estimator.patience=True must be an int in the range [1, inf)"),
-    ({"seed": -1}, "method.estimator.seed=-1 must be an int in the range [0, inf)"),
+    ({"seed": -1}, "method.estimator.seed=-1 must be an int in the range [0, 4294967295]"),
 ])
 def test_estimator_parameters_are_checked_against_their_declared_constraints(kwargs, message):
     from e2e_models.cnn import CNN
