@@ -78,10 +78,11 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         The run record (a dict), with the exception under ``"exception"`` for a
         failed job (not serialised).
     """
-    out_dir = Path(out_dir)
+    # absolute, so that the index can name a job folder relative to its sweep whichever way each was given
+    out_dir, sweep_root = Path(out_dir).resolve(), Path(sweep_root).resolve()
     cfg_hash = config_hash(cfg)
     record = _new_record(cfg, cfg_hash, overrides, task_choice)
-    not_run = _claim(out_dir, Path(sweep_root), record)
+    not_run = _claim(out_dir, sweep_root, record)
     if not_run is not None:
         return not_run
 
@@ -120,9 +121,9 @@ def run_job(cfg: DictConfig, out_dir: str | Path, sweep_root: str | Path,
         set_aside_foreign_record(out_dir)
         path = write_record(record, out_dir)
         if exception is None:
-            sweep_index.add_ok(Path(sweep_root), cfg_hash, path)
+            sweep_index.add_ok(sweep_root, cfg_hash, path)
         (out_dir / RUNNING_NAME).unlink(missing_ok=True)
-        sweep_index.remove_running(Path(sweep_root), cfg_hash)
+        sweep_index.remove_running(sweep_root, cfg_hash)
     except (OSError, ValueError) as exc:  # disk full, folder gone, a record the schema refuses: keep going
         log.error("could not write the run record in %s: %s", out_dir, exc)
         exception = exception or exc

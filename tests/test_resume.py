@@ -281,3 +281,11 @@ def test_resume_counts_what_the_report_counts_and_keeps_a_foreign_schema(app, tm
         assert "bogus" not in (record := json.loads(path.read_text())) and record["schema"] == 2, "ran again"
     [kept] = large.parent.glob("result.schema99.*.json")
     assert json.loads(kept.read_text()) == foreign, "the other schema's record is kept, not overwritten"
+
+
+def test_a_sweep_folder_given_relative_to_the_working_folder_resumes(app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # hydra.sweep.dir as the default outputs/multirun/<name> is: relative
+    assert _pipeline_sweep(app, Path("sweep")) == 0
+    assert _pipeline_sweep(app, Path("sweep")) == 0
+    assert len(list((tmp_path / "sweep").rglob("result.json"))) == 1
+    assert list((tmp_path / "sweep" / ".index" / "ok").iterdir())
