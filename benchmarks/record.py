@@ -268,30 +268,38 @@ def iter_records(root: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 
 def find_ok_record(root: str | Path, cfg_hash: str) -> Path | None:
-    """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any.
+    """The path of an ``ok`` record with this ``config_hash`` below ``root``, if any (a scan of every record).
+
+    Only records that :func:`counts_as_done` lets count.
+    """
+    for path, record in iter_records(root):
+        matches = record.get("config_hash") == cfg_hash or (
+            isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash)
+        if matches and counts_as_done(path, record):
+            return path
+    return None
+
+
+def counts_as_done(path: Path, record: dict[str, Any]) -> bool:
+    """Whether a read record lets resume skip its job: ``ok``, schema-valid, with a numeric primary metric.
 
     Resume counts what the report counts: a record that :class:`RunRecord` refuses (an
     unknown schema or field, a missing hash) or that says ``ok`` without a numeric
-    primary metric (edited, or written by a broken job) does not count, with a
-    warning, so the job runs again.
+    primary metric (edited, or written by a broken job) does not count, with a warning,
+    so its job runs again.
     """
-    for path, record in iter_records(root):
-        if record.get("status") != "ok":
-            continue
-        matches = record.get("config_hash") == cfg_hash or (
-            isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash)
-        if not matches:
-            continue
-        try:
-            RunRecord.from_dict(record)
-        except ValueError as exc:
-            log.warning("ignoring run record %s: %s; running the job again", path, exc)
-            continue
-        if has_primary_metric(record):
-            return path
-        log.warning("ignoring run record %s: it says ok but has no numeric %r metric; running the job again",
+    if record.get("status") != "ok":
+        return False
+    try:
+        RunRecord.from_dict(record)
+    except ValueError as exc:
+        log.warning("ignoring run record %s: %s; its job runs again", path, exc)
+        return False
+    if not has_primary_metric(record):
+        log.warning("ignoring run record %s: it says ok but has no numeric %r metric; its job runs again",
                     path, record.get("primary_metric"))
-    return None
+        return False
+    return True
 
 
 def set_aside_foreign_record(folder: str | Path) -> Path | None:

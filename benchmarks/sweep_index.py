@@ -62,22 +62,13 @@ def ensure_built(root: Path, launch: str | None) -> None:
 
 def rebuild(root: Path) -> int:
     """Index every valid ``ok`` record and live ``running.json`` below ``root`` afresh; return the ok count."""
-    from benchmarks.record import RUNNING_NAME, RunRecord, has_primary_metric, iter_records, read_record
+    from benchmarks.record import RUNNING_NAME, counts_as_done, iter_records, read_record
 
     shutil.rmtree(root / INDEX_DIR / "ok", ignore_errors=True)
     shutil.rmtree(root / INDEX_DIR / "running", ignore_errors=True)
     n = 0
     for path, record in iter_records(root):
-        if record.get("status") != "ok":
-            continue
-        try:
-            RunRecord.from_dict(record)
-        except ValueError as exc:
-            log.warning("ignoring run record %s: %s; its job runs again", path, exc)
-            continue
-        if not has_primary_metric(record):
-            log.warning("ignoring run record %s: it says ok but has no numeric %r metric; its job runs again",
-                        path, record.get("primary_metric"))
+        if not counts_as_done(path, record):
             continue
         _write(_folder(root, "ok") / str(record["config_hash"]), path.relative_to(root).as_posix())
         n += 1
