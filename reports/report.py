@@ -128,7 +128,7 @@ METHOD_NOTE = (
     "of the panel, both sides, all sizes and seeds, and a run's effective robustness is its shifted score "
     "minus the line's prediction (signed so that > 0 is more robust). The verdict reads the t-CI over "
     "paired seeds of e2e − pipeline at the largest size both sides recorded shifted conditions for, as "
-    "above, so a side that is robust only because it is more accurate gets no credit; the plain relative "
+    "above, so a side that is robust only because its clean score is higher gets no credit; the plain relative "
     "drop of each side is shown beside it. *Simplicity* (\"e2e is simpler\") is read off both methods' "
     "simplicity vectors (`benchmarks/simplicity.py`: stages, designed or learned, and the training problem "
     "each solves; tuned and fixed hyperparameters; logical lines and cyclomatic complexity of the method's "
