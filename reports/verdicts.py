@@ -279,7 +279,7 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
 def robustness_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame, fit_rows: pd.DataFrame, metric: str,
                      higher_is_better: bool, size: float) -> Claim:
     """"e2e is more robust": effective robustness (Taori et al. 2020), paired over seeds at the largest size
-    up to ``size`` where both sides recorded shifted test conditions.
+    where both sides recorded shifted test conditions for two or more paired seeds (else for one).
 
     The fit of shifted against clean score pools ``fit_rows``; each run's effective
     robustness is its shifted score minus the fit's prediction (signed so that > 0 is
@@ -287,12 +287,17 @@ def robustness_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame, fit_rows: pd.Da
     t-CI, beside the plain relative drop of each side.
     """
     scores = shift_scores(fit_rows, metric)
-    shared = sorted(set(p_rows.loc[shift_scores(p_rows, metric).index, "train_size"])
-                    & set(e_rows.loc[shift_scores(e_rows, metric).index, "train_size"]))
-    if len(scores) < 3 or not shared:
+    seeds_at = {}
+    for rows in (p_rows, e_rows):
+        shifted = rows.loc[shift_scores(rows, metric).index]
+        for n, group in shifted.groupby("train_size"):
+            seeds_at.setdefault(n, []).append(set(group["seed"]))
+    paired = {n: len(set.intersection(*sets)) for n, sets in seeds_at.items() if len(sets) == 2}
+    if len(scores) < 3 or not paired:
         return Claim("robustness", CLAIMS["robustness"], "no shifted test conditions recorded (metric@severity=...)",
                      0, INCONCLUSIVE, None)
-    largest, size = size, shared[-1]
+    # the largest size with two or more paired seeds, else the largest with any
+    largest, size = size, max((n for n, k in paired.items() if k >= 2), default=max(paired))
     intercept, slope = linear_fit(scores)
     sign = 1.0 if higher_is_better else -1.0
 
