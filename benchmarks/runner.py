@@ -21,7 +21,6 @@ import traceback
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
 from filelock import FileLock
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
@@ -39,7 +38,7 @@ from benchmarks.record import (
 from benchmarks.registry import APPROACHES
 from benchmarks.simplicity import simplicity
 from benchmarks.splits import validate_train_size
-from benchmarks.tasks.base import Task, TaskData, UnitScores
+from benchmarks.tasks.base import Task, TaskData
 
 log = logging.getLogger(__name__)
 
@@ -335,7 +334,7 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     evaluation_time = time.perf_counter() - start
     units = task.unit_scores(data, test_pred)
     if units is not None:
-        save_units(units, out_dir / UNITS_NAME)
+        units.save(out_dir / UNITS_NAME)
         record["unit_scores"] = {"file": UNITS_NAME, "metric": task.primary_metric, "units": len(units.unit)}
     if artifacts_dir.is_dir():
         record["artifacts"] = sorted(p.relative_to(out_dir).as_posix() for p in artifacts_dir.rglob("*") if p.is_file())
@@ -363,13 +362,6 @@ ARTIFACTS_DIR = "artifacts"
 #: the primary metric per test unit (Task.unit_scores), beside result.json
 UNITS_NAME = "units.npz"
 
-
-def save_units(units: UnitScores, path: Path) -> None:
-    """Write ``units`` as a compressed ``.npz`` (arrays ``unit``, ``num``, ``den`` and, if any, ``group``)."""
-    arrays = {"unit": units.unit, "num": units.num, "den": units.den}
-    if units.group is not None:
-        arrays["group"] = np.asarray(units.group)
-    np.savez_compressed(path, **arrays)
 
 _DATA_MEMO: dict[tuple[type, str], TaskData] = {}
 

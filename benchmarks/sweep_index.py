@@ -88,29 +88,27 @@ def ok_path(root: Path, cfg_hash: str) -> Path | None:
     warning and the index rebuilt from the records, so the answer is the records'.
     """
     from benchmarks.migrations import upgrade
-    from benchmarks.record import RunRecord, config_hash, has_primary_metric, read_record
+    from benchmarks.record import config_hash, counts_as_done, read_record
 
     entry = _folder(root, "ok") / cfg_hash
     try:
         relative = entry.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        relative, problem = "", f"unreadable ({exc})"
-    else:
-        problem = None
+    except (OSError, UnicodeDecodeError):
+        relative = ""
     path = root / relative if relative else None
     record = read_record(path) if path is not None and path.is_file() else None
-    if record is not None:
-        try:
-            record = RunRecord.from_dict(upgrade(record)).to_dict()
-        except ValueError as exc:
-            record, problem = None, str(exc)
-    if record is not None and record["status"] == "ok" and has_primary_metric(record) and (
-            record["config_hash"] == cfg_hash or config_hash(record["config"]) == cfg_hash):
+    try:
+        record = None if record is None else upgrade(record)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a hand-edited old record
+        record = None
+    if record is not None and (record.get("config_hash") == cfg_hash or (
+            isinstance(record.get("config"), dict) and config_hash(record["config"]) == cfg_hash)) \
+            and counts_as_done(path, record):
         return path
-    log.warning("the sweep index entry %s is stale (%s): rebuilding the index from the records", entry,
-                problem or f"its record {relative or '?'} is gone or changed")
+    log.warning("the sweep index entry %s is stale (its record %s is gone, changed or unreadable): rebuilding "
+                "the index from the records", entry, relative or "?")
     rebuild(root)
     entry = _folder(root, "ok") / cfg_hash
     return root / entry.read_text(encoding="utf-8").strip() if entry.exists() else None

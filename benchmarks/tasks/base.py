@@ -63,6 +63,13 @@ class UnitScores:
         """The metric the units add up to."""
         return float(np.sum(self.num) / np.sum(self.den))
 
+    def save(self, path: Path) -> None:
+        """Write a compressed ``.npz`` with arrays ``unit``, ``num``, ``den`` and, if any, ``group``."""
+        arrays = {"unit": self.unit, "num": self.num, "den": self.den}
+        if self.group is not None:
+            arrays["group"] = np.asarray(self.group)
+        np.savez_compressed(path, **arrays)
+
 
 class Task(ABC):
     """One benchmark task: data, splits and metrics, shared by both approaches.
