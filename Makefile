@@ -9,7 +9,8 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 APT_PACKAGES := dataset-fashion-mnist wordnet-base \
   espeak-ng libespeak-ng1 flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts \
-  openttd-opensfx asterisk-core-sounds-en-wav
+  openttd-opensfx asterisk-core-sounds-en-wav \
+  sword-text-web sword-text-sparv apertium-eng-spa
 DEMO_DIR := outputs/multirun/demo
 
 .PHONY: setup data demo report paper results test test-slow bench clean

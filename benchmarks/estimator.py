@@ -33,7 +33,9 @@ class Estimator(Protocol):
         n_params_: learned numbers of the fitted model.
 
     Optional: ``search_metric_`` and ``search_higher_is_better_``, the validation score
-    the trials are ranked by and its direction (the report's tuning-effort curve needs it).
+    the trials are ranked by and its direction (the report's tuning-effort curve needs it);
+    ``seeded_``: ``False`` when a component cannot be seeded (eflomal's sampler), so a rerun
+    with the same seed gives other numbers (recorded as ``env.seeded``; ``True`` if absent).
     """
 
     best_params_: dict[str, Any]

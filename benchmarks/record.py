@@ -67,6 +67,8 @@ class RunRecord:
             components, optimisation problems by kind, hyperparameters tuned and fixed, own code.
         unit_scores: ``{"file": "units.npz", "metric", "units"}``: the primary metric per
             test unit (:class:`benchmarks.tasks.base.UnitScores`), beside the record.
+        task_info: what the task records beyond metrics (:meth:`benchmarks.tasks.base.Task.task_info`):
+            sacrebleu signatures, the training subset in words; ``None`` for none.
         artifacts: files the job kept, relative to its folder (figures).
         config: the resolved config; config_hash: :func:`config_hash` of it.
         overrides: the job's Hydra overrides.
@@ -94,6 +96,7 @@ class RunRecord:
     tuning: dict[str, Any] | None = None
     simplicity: dict[str, Any] | None = None
     unit_scores: dict[str, Any] | None = None
+    task_info: dict[str, Any] | None = None
     artifacts: list[str] | None = None
     config: dict[str, Any] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)

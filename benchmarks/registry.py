@@ -106,6 +106,8 @@ def register_pairs() -> None:
 
     if not OmegaConf.has_resolver("e2ebench_registry"):  # --help lists what serves each task
         OmegaConf.register_new_resolver("e2ebench_registry", describe)
+    if not OmegaConf.has_resolver("e2ebench_language"):  # ${e2ebench_language:en-es,1} -> es
+        OmegaConf.register_new_resolver("e2ebench_language", lambda direction, side: str(direction).split("-")[int(side)])
     store = ConfigStore.instance()
     for task, pair in pairs().items():
         for approach, method in pair.items():

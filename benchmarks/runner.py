@@ -295,6 +295,7 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
     indices = task.training_indices(data.train, cfg.train_size, cfg.seed)
     train = data.train.take(indices)
     record["train_size"] = len(train)
+    record["task_info"] = task.task_info(data, train) or None
     log.info("%s / %s / %s / %s: %d training examples (seed %d) of a %d pool; %d validation, %d test",
              task.name, record["dataset"], record["approach"], record["method"], len(train), cfg.seed,
              len(data.train), len(data.val), len(data.test))
@@ -323,6 +324,8 @@ def _fit_and_evaluate(cfg: DictConfig, task: Task, record: dict[str, Any], out_d
         raise TypeError(f"{type(estimator).__name__} breaks the estimator contract (benchmarks/estimator.py): "
                         f"after fit it has no {', '.join(missing)}")
 
+    # a component that cannot be seeded makes the run irreproducible from its seed: say so
+    record["env"]["seeded"] = bool(getattr(estimator, "seeded_", True))
     record["val_metrics"] = task.evaluate(data.val.y, estimator.predict(data.val.X))
     start = time.perf_counter()
     test_pred = estimator.predict(data.test.X)

@@ -4,7 +4,8 @@ Computed from a resolved method config: by the runner into each record's
 ``simplicity`` section, and by the report for records made before it existed:
 
 - ``stages``: the separately designed or separately trained stages. A scikit-learn
-  pipeline's steps (a ``FeatureUnion``'s parts each count), a fixed extractor such as
+  pipeline's steps (a ``FeatureUnion``'s parts each count, and so do the configured
+  parts a step's class lists in its ``components``), a fixed extractor such as
   HOG or MFCC as a *designed* stage; a network is one learned stage. Each stage class
   declares the training problem it solves in its ``optimisation`` attribute (``None``
   for designed, else ``"convex"``, ``"EM"``, ``"SGD"``, ``"closed form"`` or
@@ -59,7 +60,9 @@ def stages(method: Mapping[str, Any]) -> list[dict[str, Any]]:
     """
     estimator = dict(method.get("estimator") or {})
     if estimator.get("pipeline"):
-        found = [_stage(name, step) for name, step in _config_steps(estimator["pipeline"].get("steps") or [])]
+        # an assembly of components is not a stage of its own: its components are
+        found = [_stage(name, step) for name, step in _config_steps(estimator["pipeline"].get("steps") or [])
+                 if not getattr(_class(step["_target_"]), "components", ())]
     elif estimator.get("module"):
         module = estimator["module"]
         found = [_stage(module["_target_"].rpartition(".")[2], module)]
@@ -111,8 +114,14 @@ def _config_steps(steps: list, prefix: str = "") -> Iterator[tuple[str, dict]]:
     for name, step in steps:
         step = dict(step)
         parts = step.get("transformer_list")
+        components = getattr(_class(step["_target_"]), "components", ()) if step.get("_target_") else ()
         if parts:
             yield from _config_steps(parts, f"{prefix}{name}__")
+        elif components:
+            # a step assembled from separately trained components (the phrase-based system)
+            yield from _config_steps([(part, step[part]) for part in components if isinstance(step.get(part), dict)],
+                                     f"{prefix}{name}__")
+            yield f"{prefix}{name}", {k: v for k, v in step.items() if k not in components}
         else:
             yield f"{prefix}{name}", step
 

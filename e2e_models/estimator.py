@@ -66,7 +66,9 @@ class LightningEstimator(BaseEstimator):
     ``n_params_``, ``train_flops_`` (forward + backward FLOPs of every training
     step, counted with ``torch.utils.flop_counter`` via Lightning's
     ``measure_flops``; validation passes excluded; variable-length inputs are
-    counted at their median length), ``epochs_`` (per candidate).
+    counted at their median length), ``epochs_`` (per candidate). Each trial of
+    ``search_results_`` also gives its ``epochs`` and ``stopped_by``: ``early_stopping``,
+    ``max_epochs`` or ``max_time`` (the ``trainer.max_time`` cap was reached).
     """
 
     _parameter_constraints = {
@@ -115,6 +117,7 @@ class LightningEstimator(BaseEstimator):
         def fit_candidate(trial: int, params: dict[str, Any]):
             L.seed_everything(self.seed, workers=True, verbose=False)
             model = self.module(**fixed, **params)
+            model.prepare(X, y)
             # per candidate: a candidate may change the encoding (max_len, say);
             # encoding 66k glosses takes well under a second
             X_enc, X_val_enc = model.encode_inputs(X), model.encode_inputs(X_val)
@@ -124,9 +127,10 @@ class LightningEstimator(BaseEstimator):
             watch = {"monitor": model.monitor, "mode": model.monitor_mode}
             checkpoint = ModelCheckpoint(dirpath=out / "checkpoints" / f"trial_{trial}", filename="best",
                                          save_top_k=1, enable_version_counter=False, **watch)
+            early_stopping = EarlyStopping(patience=self.patience, **watch)
             trainer = L.Trainer(
                 **trainer_kwargs,
-                callbacks=[EarlyStopping(patience=self.patience, **watch), checkpoint],
+                callbacks=[early_stopping, checkpoint],
                 logger=CSVLogger(out, name="trials", version=str(trial)),
                 default_root_dir=out,
             )
@@ -137,7 +141,12 @@ class LightningEstimator(BaseEstimator):
             epochs = trainer.current_epoch
             self.train_flops_ += flops_per_example * len(y_enc) * epochs
             self.epochs_.append(epochs)
-            return checkpoint.best_model_score, checkpoint.best_model_path, {"epochs": epochs}
+            max_epochs = trainer_kwargs.get("max_epochs")
+            # what ended training: a capped run (trainer.max_time) says so in the record
+            stopped_by = "early_stopping" if early_stopping.stopped_epoch else \
+                "max_epochs" if max_epochs is not None and epochs >= max_epochs else "max_time"
+            return checkpoint.best_model_score, checkpoint.best_model_path, {"epochs": epochs,
+                                                                             "stopped_by": stopped_by}
 
         # monitor and monitor_mode are class attributes: every candidate watches the same metric
         module_class = getattr(self.module, "func", self.module)
@@ -229,5 +238,5 @@ def _train_flops_per_example(model: L.LightningModule, x: np.ndarray, y: np.ndar
     yb = torch.from_numpy(np.ascontiguousarray(y))
     # a copy, so counting does not touch the real model's BatchNorm statistics
     probe = copy.deepcopy(model).train()
-    flops = measure_flops(probe, lambda: probe(xb), lambda outputs: probe.loss(outputs, yb))
+    flops = measure_flops(probe, lambda: probe.training_outputs(xb, yb), lambda outputs: probe.loss(outputs, yb))
     return int(flops) // len(xb)

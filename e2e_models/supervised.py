@@ -38,8 +38,21 @@ class SupervisedModule(L.LightningModule):
     #: ``"min"`` or ``"max"``: whether ``monitor`` improves downwards or upwards
     monitor_mode: str = "min"
 
+    def prepare(self, X: Any, y: Any) -> None:
+        """Fit what the model derives from the training subset before anything is encoded.
+
+        Called once per candidate with the training inputs and targets only (never
+        validation or test): a subword vocabulary, say. Whatever it fits must travel in
+        the checkpoint (``get_extra_state``). Nothing by default.
+        """
+
+    def training_outputs(self, x: torch.Tensor, y: torch.Tensor) -> Any:
+        """What :meth:`loss` scores in training and validation: ``forward(x)``, or, for a model
+        fed its target prefix (teacher forcing), ``forward(x, y)``."""
+        return self(x)
+
     def loss(self, outputs: Any, y: torch.Tensor) -> torch.Tensor:
-        """The training loss of ``forward``'s ``outputs`` against targets ``y``."""
+        """The training loss of :meth:`training_outputs` against targets ``y``."""
         raise NotImplementedError
 
     def metrics(self, outputs: Any, y: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -68,7 +81,7 @@ class SupervisedModule(L.LightningModule):
 
     def _step(self, batch: tuple[torch.Tensor, torch.Tensor], stage: str) -> torch.Tensor:
         x, y = batch
-        outputs = self(x)
+        outputs = self.training_outputs(x, y)
         loss = self.loss(outputs, y)
         self.log(f"{stage}_loss", loss, on_step=False, on_epoch=True, prog_bar=True)
         for name, value in self.metrics(outputs, y).items():

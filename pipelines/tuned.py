@@ -40,14 +40,17 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
         seed: seeds the learner (``random_state`` when it has one) and the grid sample.
         scoring: the validation score that selects the candidate, a scikit-learn
             scorer name (higher is better): ``"accuracy"`` for classifiers,
-            ``"neg_mean_absolute_error"`` for a regressor such as a steering controller.
+            ``"neg_mean_absolute_error"`` for a regressor such as a steering controller;
+            ``None``: the learner's own ``score`` (higher is better), named by its
+            ``score_name`` (a translation system's BLEU).
 
     Attributes (after ``fit``):
         best_params_ (dict), best_score_ (float, validation ``scoring``),
         search_results_ (list of ``{"params", "val_score", "fit_time_s"}``), search_metric_
         (``"val_<scoring>"``) and search_higher_is_better_ (True),
         feature_time_s_ (float, seconds in feature steps during fit),
-        n_params_ (int, learned numbers in all fitted steps), train_flops_ (None:
+        n_params_ (int, learned numbers in all fitted steps), seeded_ (False when a step
+        declares ``seeded = False``: it cannot be seeded), train_flops_ (None:
         not counted for classical learners), features_ (the fitted feature
         Pipeline), learner_ (the fitted final step).
     """
@@ -56,11 +59,11 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
         "budget": positive_int(),
         # numpy's SeedSequence takes no negative seed, Lightning's seed_everything none of 2**32 or more
         "seed": [Interval(numbers.Integral, 0, 2**32 - 1, closed="both")],
-        "scoring": [str],
+        "scoring": [str, None],
     }
 
     def __init__(self, pipeline: Pipeline, param_grid: Mapping[str, list] | None = None,
-                 budget: int = 4, seed: int = 0, scoring: str = "accuracy", logger: Any = None) -> None:
+                 budget: int = 4, seed: int = 0, scoring: str | None = "accuracy", logger: Any = None) -> None:
         self.pipeline = pipeline
         self.param_grid = param_grid
         self.budget = budget
@@ -81,7 +84,8 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
         strings, waveforms), ``y``/``y_val`` the ``(n,)`` labels. Returns ``self``.
         """
         check_params(self, self._parameter_constraints, "method.estimator.")
-        scorer = get_scorer(self.scoring)
+        scorer = get_scorer(self.scoring) if self.scoring is not None else \
+            (lambda fitted, F, y_true: fitted.score(F, y_true))
         learner_name = self.pipeline.steps[-1][0]
         prefix = learner_name + "__"
         check_fixed_settings(self.pipeline.get_params(deep=True), self.param_grid)
@@ -111,7 +115,8 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
             return score, (features, learner), {"fit_time_s": time.perf_counter() - start}
 
         # scikit-learn scorers are higher-is-better (errors are negated: neg_mean_absolute_error)
-        self.search_metric_, self.search_higher_is_better_ = f"val_{self.scoring}", True
+        name = self.scoring or getattr(self.pipeline[-1], "score_name", "score")
+        self.search_metric_, self.search_higher_is_better_ = f"val_{name}", True
         self.best_score_, self.best_params_, (features, learner), self.search_results_ = search(
             self.param_grid, self.budget, self.seed, fit_candidate, metric=self.search_metric_, logger=self.logger)
         # Kept as two fitted parts: a Pipeline assembled from fitted steps is
@@ -121,6 +126,8 @@ class TunedPipeline(ClassifierMixin, BaseEstimator):
         self.n_params_ = sum(_count_learned_numbers(step) for _, step in features.steps) \
             + _count_learned_numbers(learner)
         self.train_flops_ = None
+        self.seeded_ = all(getattr(step, "seeded", True) for _, step in features.steps) and \
+            getattr(learner, "seeded", True)
         return self
 
     def predict(self, X: Any) -> np.ndarray:

@@ -3,7 +3,8 @@
 "Accounting for Variance in Machine Learning Benchmarks" shows that the test sample
 is a source of variance of its own, often as large as the seed's. Each run records its
 primary metric per test unit (``units.npz``: ``num``/``den`` per image, gloss,
-utterance or track, adding up to the metric; :class:`benchmarks.tasks.base.UnitScores`).
+utterance or track, adding up to the metric, or a sentence's BLEU statistics;
+:class:`benchmarks.tasks.base.UnitScores`).
 Both sides and every seed are scored on the same test units, so a replicate draws
 one set of units (with replacement) for all of them, and the seeds with replacement:
 the difference keeps its pairing, and the test sample's variance, which every seed
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.tasks.base import UnitScores
 
 __all__ = ["TwoLevel", "load_units", "two_level_difference"]
 
@@ -42,23 +45,21 @@ class TwoLevel:
     n_units: int
 
 
-def load_units(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(unit, num, den)`` arrays of a run's ``units.npz``.
+def load_units(path: str | Path) -> UnitScores:
+    """A run's ``units.npz`` (:meth:`benchmarks.tasks.base.UnitScores.load`).
 
     Raises:
         OSError, ValueError, KeyError: the file is missing or not a units file.
     """
-    with np.load(path, allow_pickle=False) as data:
-        return data["unit"], data["num"].astype(float), data["den"].astype(float)
+    return UnitScores.load(path)
 
 
-def two_level_difference(pipeline: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                         e2e: list[tuple[np.ndarray, np.ndarray, np.ndarray]], sign: float = 1.0,
+def two_level_difference(pipeline: list[UnitScores], e2e: list[UnitScores], sign: float = 1.0,
                          n_replicates: int = N_REPLICATES, seed: int = 0) -> TwoLevel | None:
     """The paired two-level bootstrap of ``sign * (e2e − pipeline)``, seed by seed.
 
     Args:
-        pipeline, e2e: one ``(unit, num, den)`` per paired seed, in the same seed order.
+        pipeline, e2e: one :class:`UnitScores` per paired seed, in the same seed order.
         sign: +1 when higher is better, −1 when lower is.
         n_replicates: bootstrap replicates.
         seed: seeds the resampling (the report's result does not depend on a run's seed).
@@ -67,20 +68,19 @@ def two_level_difference(pipeline: list[tuple[np.ndarray, np.ndarray, np.ndarray
         ``None`` when no seed's two runs share their units (then nothing can be paired).
     """
     pairs = []
-    for (pu, pn, pd_), (eu, en, ed) in zip(pipeline, e2e, strict=True):
-        if not np.array_equal(pu, eu):
+    for p_units, e_units in zip(pipeline, e2e, strict=True):
+        if not np.array_equal(p_units.unit, e_units.unit):
             return None  # different test units: no pairing
-        pairs.append((pn, pd_, en, ed))
+        pairs.append((p_units, e_units))
     if not pairs:
         return None
     rng = np.random.default_rng(seed)
-    n_units = len(pairs[0][0])
+    n_units = len(pairs[0][0].unit)
     # Every seed is scored on the same test split, so a replicate draws one set of units for all seeds
     # and both sides: the test sample's variance is shared by the seeds and is not averaged away.
     idx = rng.integers(0, n_units, size=(n_replicates, n_units), dtype=np.int32)
-    observed = np.array([sign * (en.sum() / ed.sum() - pn.sum() / pd_.sum()) for pn, pd_, en, ed in pairs])
-    within = np.array([sign * (en[idx].sum(1) / ed[idx].sum(1) - pn[idx].sum(1) / pd_[idx].sum(1))
-                       for pn, pd_, en, ed in pairs])  # (seeds, replicates)
+    observed = np.array([sign * (e.value - p.value) for p, e in pairs])
+    within = np.array([sign * (e.resampled(idx) - p.resampled(idx)) for p, e in pairs])  # (seeds, replicates)
     drawn = rng.integers(0, len(pairs), size=(n_replicates, len(pairs)))  # seeds drawn per replicate
     replicates = within[drawn, np.arange(n_replicates)[:, None]].mean(axis=1)
     low, high = np.percentile(replicates, [2.5, 97.5])

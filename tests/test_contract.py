@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 
 from benchmarks import registry
 from benchmarks.record import RunRecord
+from benchmarks.tasks.base import UnitScores
 from tests.conftest import records
 
 CASES = [(task, method) for method, info in registry.methods().items() for task in info["tasks"]]
@@ -37,7 +37,7 @@ def data_dir(tmp_path_factory):
 
 def test_the_registry_finds_every_task_and_pair():
     tasks = registry.tasks()
-    assert {"image", "text", "speech", "driving"} <= set(tasks)
+    assert {"image", "text", "speech", "driving", "translation"} <= set(tasks)
     methods = registry.methods()
     for task, pair in registry.pairs().items():
         for approach, method in pair.items():
@@ -69,9 +69,9 @@ def test_method_keeps_the_contract(app, tmp_path, data_dir, task, method):
     assert checked.tuning["trials"] and checked.hyperparameters == checked.tuning["trials"][0]["params"]
 
     # the primary metric unit by unit, adding up to the recorded value
-    units = np.load(tmp_path / "1" / checked.unit_scores["file"])
-    assert len(units["unit"]) == checked.unit_scores["units"] > 0
-    assert units["num"].sum() / units["den"].sum() == pytest.approx(value, rel=1e-9, abs=1e-12)
+    units = UnitScores.load(tmp_path / "1" / checked.unit_scores["file"])
+    assert len(units.unit) == checked.unit_scores["units"] > 0
+    assert units.value == pytest.approx(value, rel=1e-9, abs=1e-12)
 
     # the robustness claim's test conditions, on the trained model of every run
     for name in first["config"]["task"].get("corruptions") or ():
@@ -83,8 +83,13 @@ def test_method_keeps_the_contract(app, tmp_path, data_dir, task, method):
     assert (score > trivial + 0.05 if higher else score < 0.9 * trivial), (metric, score, trivial)
 
     second = _run(app, tmp_path / "2", task, method, data_dir)
-    # bit-identical on the CPU: seeded subsets, initialisation and noise, deterministic training
-    assert first["metrics"] == second["metrics"] and first["hyperparameters"] == second["hyperparameters"]
+    if first["env"]["seeded"]:
+        # bit-identical on the CPU: seeded subsets, initialisation and noise, deterministic training
+        assert first["metrics"] == second["metrics"] and first["hyperparameters"] == second["hyperparameters"]
+    else:
+        # a component takes no seed (eflomal): the record says so, and a rerun stays close
+        assert not second["env"]["seeded"]
+        assert second["metrics"][metric] == pytest.approx(score, rel=0.25), (score, second["metrics"][metric])
 
 
 def _trivial(task: str, data_dir) -> tuple[str, float, bool]:

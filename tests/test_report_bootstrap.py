@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from benchmarks.tasks.base import UnitScores
 from reports.bootstrap import two_level_difference
 
 
@@ -17,8 +18,8 @@ def _seed_runs(rng, n_seeds, n_units, true_gap, seed_sd, p_correct=0.8):
         shift = rng.normal(0, seed_sd)
         p = (hard < p_correct).astype(float)
         e = (hard < p_correct + true_gap + shift).astype(float)
-        pipeline.append((unit, p, np.ones(n_units)))
-        e2e.append((unit, e, np.ones(n_units)))
+        pipeline.append(UnitScores(unit, p, np.ones(n_units)))
+        e2e.append(UnitScores(unit, e, np.ones(n_units)))
     return pipeline, e2e
 
 
@@ -26,7 +27,7 @@ def test_the_difference_is_the_mean_of_the_seeds_and_the_pairing_is_kept():
     rng = np.random.default_rng(0)
     pipeline, e2e = _seed_runs(rng, 3, 2000, 0.05, 0.0)
     result = two_level_difference(pipeline, e2e, n_replicates=300)
-    assert result.mean == pytest.approx(np.mean([e[1].mean() - p[1].mean() for p, e in zip(pipeline, e2e)]))
+    assert result.mean == pytest.approx(np.mean([e.num.mean() - p.num.mean() for p, e in zip(pipeline, e2e)]))
     assert result.ci[0] < result.mean < result.ci[1] and result.n_seeds == 3 and result.n_units == 2000
     assert result.test_share == pytest.approx(1.0), "no seed variance: all of it is the test sample's"
     flipped = two_level_difference(pipeline, e2e, sign=-1.0, n_replicates=300)
@@ -36,7 +37,7 @@ def test_the_difference_is_the_mean_of_the_seeds_and_the_pairing_is_kept():
 def test_runs_scored_on_different_units_cannot_be_paired():
     rng = np.random.default_rng(1)
     pipeline, e2e = _seed_runs(rng, 2, 100, 0.05, 0.01)
-    e2e[1] = (e2e[1][0] + 1, *e2e[1][1:])
+    e2e[1] = UnitScores(e2e[1].unit + 1, e2e[1].num, e2e[1].den)
     assert two_level_difference(pipeline, e2e) is None
 
 

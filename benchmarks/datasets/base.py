@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Corpus", "DatasetLoader", "Split"]
+__all__ = ["Corpus", "DatasetLoader", "Split", "apt_command"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,11 @@ class DatasetLoader(ABC):
         """A string that identifies the loaded data: the loader's class and parameters."""
         params = dataclasses.asdict(self) if dataclasses.is_dataclass(self) else vars(self)
         return f"{type(self).__qualname__}{sorted(params.items())!r}"
+
+
+def apt_command(*packages: str, reinstall: bool = False) -> str:
+    """The ``apt-get install`` line for Debian ``packages``, with ``sudo`` unless running as root."""
+    import os
+
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    return f"{sudo}apt-get install {'--reinstall ' if reinstall else ''}{' '.join(packages)}"

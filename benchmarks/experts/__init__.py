@@ -1,1 +1,1 @@
-"""Privileged experts: drivers that read the simulator's state, used as teachers and upper bounds."""
+"""Reference systems that are neither side of a pair: privileged driving experts, rule-based translation."""

@@ -10,6 +10,7 @@ default method of each approach (``conf/method/``). See ``benchmarks/tasks/ADDIN
 
 from __future__ import annotations
 
+import importlib
 import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -38,37 +39,82 @@ class TaskData:
 
 @dataclass(frozen=True)
 class UnitScores:
-    """The primary metric on the test split, unit by unit: the metric is ``num.sum() / den.sum()``.
+    """The primary metric on the test split, unit by unit.
 
     A unit is what the test split samples: an image, a gloss, an utterance, a
-    track. Both sides share the test split, so units pair across them, and a
+    track, a sentence. Both sides share the test split, so units pair across them, and a
     report can resample units as well as seeds (Bouthillier et al. 2021, MLSys:
     the test sample is a source of variance of its own). Written beside each
     record as ``units.npz``.
 
+    Two forms. A ratio metric gives ``num`` and ``den`` per unit, and the metric is
+    ``num.sum() / den.sum()`` (accuracy: correct and 1; WER: word errors and reference
+    words; reward: the episode's reward and 1). A corpus metric that is no ratio (BLEU)
+    gives each unit's sufficient statistics ``stats`` and a ``reducer``, a
+    ``"module:function"`` path to a function from summed statistics ``(..., m)`` to the
+    metric ``(...)``; the metric is ``reducer(stats.sum(0))``.
+
     Attributes:
         unit: ``(k,)`` unit ids: int64 indices into the test split, or track seeds.
-        num, den: ``(k,)`` float64 parts of the metric (accuracy: correct and 1;
-            WER: word errors and reference words; reward: the episode's reward and 1).
+        num, den: ``(k,)`` float64 parts of a ratio metric, or ``None``.
         group: ``(k,)`` the group of each unit (speaker, track), or ``None``.
+        stats: ``(k, m)`` float64 sufficient statistics of a corpus metric, or ``None``.
+        reducer: the ``"module:function"`` that turns summed ``stats`` into the metric.
+
+    Raises:
+        ValueError: neither or both forms are given.
     """
 
     unit: np.ndarray
-    num: np.ndarray
-    den: np.ndarray
+    num: np.ndarray | None = None
+    den: np.ndarray | None = None
     group: np.ndarray | None = None
+    stats: np.ndarray | None = None
+    reducer: str | None = None
+
+    def __post_init__(self) -> None:
+        ratio, corpus = self.num is not None and self.den is not None, self.stats is not None and bool(self.reducer)
+        if ratio == corpus:
+            raise ValueError("UnitScores needs either num and den, or stats and a reducer")
 
     @property
     def value(self) -> float:
         """The metric the units add up to."""
-        return float(np.sum(self.num) / np.sum(self.den))
+        return float(self.resampled(np.arange(len(self.unit))[None, :])[0])
+
+    def resampled(self, index: np.ndarray) -> np.ndarray:
+        """The metric over each row of unit positions ``index`` ``(r, k')`` (a bootstrap's draws): ``(r,)``."""
+        if self.stats is None:
+            return np.asarray(self.num)[index].sum(axis=1) / np.asarray(self.den)[index].sum(axis=1)
+        module, _, name = str(self.reducer).partition(":")
+        return np.asarray(getattr(importlib.import_module(module), name)(np.asarray(self.stats)[index].sum(axis=1)),
+                          dtype=np.float64)
 
     def save(self, path: Path) -> None:
-        """Write a compressed ``.npz`` with arrays ``unit``, ``num``, ``den`` and, if any, ``group``."""
-        arrays = {"unit": self.unit, "num": self.num, "den": self.den}
+        """Write a compressed ``.npz``: ``unit``, then ``num`` and ``den`` or ``stats`` and ``reducer``, and ``group``."""
+        arrays: dict[str, Any] = {"unit": self.unit}
+        if self.stats is None:
+            arrays |= {"num": self.num, "den": self.den}
+        else:
+            arrays |= {"stats": self.stats, "reducer": np.array(self.reducer)}
         if self.group is not None:
-            arrays["group"] = np.asarray(self.group)
+            group = np.asarray(self.group)
+            # object arrays need pickle to load; the reader refuses pickles
+            arrays["group"] = group.astype(str) if group.dtype == object else group
         np.savez_compressed(path, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "UnitScores":
+        """Read a ``units.npz`` written by :meth:`save`.
+
+        Raises:
+            OSError, ValueError, KeyError: the file is missing or not a units file.
+        """
+        with np.load(path, allow_pickle=False) as data:
+            group = data["group"] if "group" in data else None
+            if "stats" in data:
+                return cls(data["unit"], group=group, stats=data["stats"].astype(float), reducer=str(data["reducer"]))
+            return cls(data["unit"], data["num"].astype(float), data["den"].astype(float), group)
 
 
 class Task(ABC):
@@ -128,6 +174,14 @@ class Task(ABC):
         Called after :meth:`extra_metrics`, with the same predictions.
         """
         return None
+
+    def task_info(self, data: TaskData, train: Split) -> dict[str, Any]:
+        """Facts about the run beyond its metrics, for the record's ``task_info``; ``{}`` for none.
+
+        Examples: the metric's signature (sacrebleu), the training subset's size in
+        words. Called once per run with the task's splits and the run's training subset.
+        """
+        return {}
 
     def cache_key(self) -> str:
         """A string that identifies the loaded data (used to reuse it across jobs)."""
