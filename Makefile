@@ -78,6 +78,7 @@ test-slow: setup data
 
 bench: setup data
 	$(BIN)/python -m benchmarks.perf.cnn_throughput
+	$(BIN)/python -m benchmarks.perf.train_efficiency
 
 clean:
 	rm -rf outputs multirun .pytest_cache

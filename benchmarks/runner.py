@@ -402,6 +402,8 @@ def configure_threads(threads: int | None, n_parallel: int = 1) -> int:
         raise ConfigError(f"threads={threads} exceeds the {cores} core(s) this job may use; use at most {cores}")
     torch.set_num_threads(threads)
     threadpool_limits(threads)
+    # subprocesses read it when they start (eflomal's OpenMP samplers), this process's runtimes do not
+    os.environ["OMP_NUM_THREADS"] = str(threads)
     return threads
 
 

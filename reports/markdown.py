@@ -148,7 +148,7 @@ class PanelResult:
 PANEL_LAYOUT = (
     ("Test {metric}", ("accuracy",), ("learning_curve",)),
     ("Other test metrics", ("metrics",), ()),
-    ("Data requirements", ("data", "fits"), ()),
+    ("Data requirements", ("data", "sizes", "fits"), ()),
     ("Cost", ("cost",), ("pareto", "cost", "train_flops")),
     ("Breakdowns", ("breakdown",), ("breakdown", "breakdown_curves")),
 )

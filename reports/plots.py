@@ -22,7 +22,7 @@ from reports.breakdowns import numeric_level, other_factors
 from reports.crossover import MEASURED
 from reports.panel_analysis import PanelAnalysis
 from reports.formatting import compact_number, format_estimate, method_label
-from reports.reference import REFERENCE_LABEL, Reference
+from reports.reference import Reference
 from reports.robustness import linear_fit, shift_scores
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL
 
@@ -186,7 +186,7 @@ def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: Pan
     if analysis is not None:
         _plot_fits(axes, analysis)
     if reference is not None and np.isfinite(reference.primary):
-        _plot_reference(axes, reference.primary)
+        _plot_reference(axes, reference.primary, reference.label)
     _size_axis(axes, summary["train_size"].to_numpy(dtype=float, na_value=np.nan))
     axes.set_ylabel(_metric_axis_label(panel["primary_metric"], panel))
     fitted = analysis is not None and any(side.chosen_fit() is not None for side in analysis.curves.sides)
@@ -196,10 +196,10 @@ def learning_curve_figure(summary: pd.DataFrame, panel: pd.Series, analysis: Pan
     return figure
 
 
-def _plot_reference(axes: Axes, value: float) -> None:
+def _plot_reference(axes: Axes, value: float, label: str) -> None:
     low, high = axes.get_ylim()
     axes.axhline(value, color=OTHER_COLOUR, linewidth=1.2, linestyle="--",
-                 label=f"{REFERENCE_LABEL}: {format_estimate(value)}")
+                 label=f"{label}: {format_estimate(value)}")
     if not low <= value <= high:
         # Padded on both ends, so the curves don't sit on the frame's edge.
         low, high = min(low, value), max(high, value)

@@ -3,7 +3,9 @@
 A task whose labels come from a teacher records, next to a side's own metrics, the
 teacher's score on the same test split under the same name with the prefix
 ``expert_`` (``expert_reward``, ``expert_laps``; the driving task's privileged
-pure-pursuit expert, :mod:`benchmarks.experts`). The expert is neither side of the
+pure-pursuit expert, :mod:`benchmarks.experts`). So does a task with a system that
+learns nothing to compare against (translation: Apertium, ``expert_bleu``), naming it
+in ``task_info.reference``. The expert is neither side of the
 pair, so the report shows it apart: as a reference column of the accuracy table, a
 reference row of the other-metrics table and a dashed line on the learning curve,
 never as a metric of the side whose record carried it.
@@ -22,7 +24,10 @@ from reports.analyse import METRIC_PREFIX
 from reports.errors import ReportWarning
 
 REFERENCE_PREFIX = "expert_"
-REFERENCE_LABEL = "expert (reference)"
+#: what a reference is called when its runs do not name it (``task_info.reference``)
+DEFAULT_NAME = "expert"
+#: the record column that names the reference (translation: Apertium, rule-based)
+NAME_COLUMN = "task_info.reference"
 #: Relative spread across runs above which the runs cannot have scored the reference on the same data.
 SPREAD_TOLERANCE = 1e-6
 
@@ -41,11 +46,18 @@ class Reference:
         primary_by_size: the primary metric's reference score per ``train_size`` (mean over that
             size's runs; a NaN size is the pool), empty when the reference lacks the primary metric.
         n_runs: runs that recorded a reference score.
+        name: what the runs call the reference (``task_info.reference``), else ``expert``.
     """
 
     scores: dict[str, float]
     primary_by_size: pd.Series
     n_runs: int
+    name: str = DEFAULT_NAME
+
+    @property
+    def label(self) -> str:
+        """The reference's label in tables and legends, e.g. ``expert (reference)``."""
+        return f"{self.name} (reference)"
 
     @property
     def primary(self) -> float:
@@ -92,4 +104,6 @@ def panel_reference(rows: pd.DataFrame, panel: pd.Series) -> Reference | None:
     by_size = (pd.DataFrame({"train_size": rows["train_size"], "value": primary}).dropna(subset=["value"])
                .groupby("train_size", dropna=False)["value"].mean()) if primary is not None else pd.Series()
     recorded = pd.concat(list(values.values()), axis=1).notna().any(axis=1)
-    return Reference({name: float(v.mean()) for name, v in values.items()}, by_size, int(recorded.sum()))
+    names = rows[NAME_COLUMN].dropna().unique() if NAME_COLUMN in rows else []
+    return Reference({name: float(v.mean()) for name, v in values.items()}, by_size, int(recorded.sum()),
+                     str(names[0]) if len(names) else DEFAULT_NAME)

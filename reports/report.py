@@ -34,7 +34,8 @@ from reports.reference import panel_reference
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.tables import (
-    accuracy_table, breakdown_table, cost_table, fit_table, other_metrics_table, requirements_table, verdict_table,
+    accuracy_table, breakdown_table, cost_table, fit_table, other_metrics_table, requirements_table, size_units_table,
+    verdict_table,
 )
 from reports.verdicts import WILCOXON_MIN_SEEDS
 from reports.wandb_source import wandb_records
@@ -270,6 +271,9 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     if others is not None:
         tables["metrics"] = others
     tables["data"] = requirements_table(analysis, panel)
+    sizes = size_units_table(rows, panel)
+    if sizes is not None:
+        tables["sizes"] = sizes
     tables["fits"] = fit_table(analysis, panel)
     tables["cost"] = cost_table(panel_costs, select_panel(ratios, panel), panel)
     curves = breakdown_summary(rows)

@@ -21,7 +21,7 @@ from reports.formatting import (
 )
 from reports.fits import FAMILIES
 from reports.panel_analysis import PanelAnalysis
-from reports.reference import REFERENCE_LABEL, Reference, is_reference_metric
+from reports.reference import Reference, is_reference_metric
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.targets import FRACTIONS
 
@@ -181,9 +181,9 @@ def accuracy_table(summary: pd.DataFrame, panel: pd.Series, reference: Reference
     data = rows.drop(columns=["column", "size", "cell"])
     if reference is not None and len(reference.primary_by_size):
         by_size = {size_label(s): v for s, v in reference.primary_by_size.items()}
-        display.insert(len(display.columns) - 1, REFERENCE_LABEL,
+        display.insert(len(display.columns) - 1, reference.label,
                        [format_estimate(by_size[s]) if s in by_size else MISSING for s in display[SIZE_HEADER]])
-        caption += (f" {REFERENCE_LABEL}: the teacher's {metric} on the same test data, recorded by the runs "
+        caption += (f" {reference.label}: its {metric} on the same test data, recorded by the runs "
                     "of each size; not a side of the pair.")
         data = pd.concat([data, _reference_data(reference.primary_by_size, data)], ignore_index=True)
     return Table(f"accuracy_{panel['name']}", caption, display, data)
@@ -237,10 +237,10 @@ def other_metrics_table(rows: pd.DataFrame, panel: pd.Series, reference: Referen
     data = summary
     shown = [name for name in names if reference is not None and name in reference.scores]
     if shown:
-        display.append({SIZE_HEADER: "all", SIDE_HEADER: REFERENCE_LABEL, "n": str(reference.n_runs),
+        display.append({SIZE_HEADER: "all", SIDE_HEADER: reference.label, "n": str(reference.n_runs),
                         **{name: format_estimate(reference.scores[name]) if name in shown else MISSING
                            for name in names}})
-        caption += (f" {REFERENCE_LABEL}: the teacher on the same test data, mean over the {reference.n_runs} "
+        caption += (f" {reference.label}: on the same test data, mean over the {reference.n_runs} "
                     "runs that recorded it; not a side of the pair.")
         data = pd.concat([summary, *(_reference_data(pd.Series([reference.scores[n]], index=[pd.NA]), summary, n)
                                      for n in shown)], ignore_index=True)
@@ -428,6 +428,32 @@ def requirements_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
                "the chosen fit; 'not reached' when no measured size reaches it.")
     return Table(f"data_{panel['name']}", caption, pd.DataFrame(rows), pd.DataFrame(data), label_columns=1,
                  wrap={"what": 0.2, "value": 0.38})
+
+
+#: record columns that give a run's training-set size in other units (translation: words per language)
+SIZE_UNIT_PREFIX = "task_info.train_"
+
+
+def size_units_table(rows: pd.DataFrame, panel: pd.Series) -> Table | None:
+    """The training-set sizes in the other units the runs record (``task_info.train_words_en``, ...).
+
+    Returns:
+        ``sizes_<panel name>``: one row per training-set size, one column per unit (the mean
+        over the runs of that size: subsets are nested, so seeds differ a little), or ``None``
+        when the runs record no such unit.
+    """
+    columns = [c for c in rows.columns if c.startswith(SIZE_UNIT_PREFIX)
+               and pd.to_numeric(rows[c], errors="coerce").notna().any()]
+    if not columns:
+        return None
+    means = rows.assign(**{c: pd.to_numeric(rows[c], errors="coerce") for c in columns}) \
+        .groupby("train_size", dropna=False)[columns].mean().sort_index()
+    names = {c: c[len(SIZE_UNIT_PREFIX):].replace("_", " ") for c in columns}
+    display = pd.DataFrame({SIZE_HEADER: [size_label(s) for s in means.index],
+                            **{names[c]: [f"{v:,.0f}" for v in means[c]] for c in columns}})
+    caption = (f"{panel['label']}: the training-set sizes in other units, as the runs recorded them "
+               "(task_info; mean over the runs of each size).")
+    return Table(f"sizes_{panel['name']}", caption, display, means.reset_index(), label_columns=1)
 
 
 def _probability(p: float) -> str:

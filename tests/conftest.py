@@ -106,3 +106,11 @@ def small(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("driving-data")
     task = DrivingTask(CarRacing(data_dir=str(data_dir), **SMALL), test_max_steps=350)
     return task, task.load()
+
+
+@pytest.fixture(scope="session")
+def bible_corpus(tmp_path_factory):
+    """The verse-aligned English-Spanish corpus (about 3 s to build from the Debian SWORD modules)."""
+    from benchmarks.datasets.bible import Bible
+
+    return Bible(str(tmp_path_factory.mktemp("bible"))).load()

@@ -466,3 +466,18 @@ def test_latex_cells_escape_what_the_default_font_encoding_misprints(crossing):
     body = tex[tex.index("\\midrule"):]
     assert "(\\textgreater{} 0: e2e better)" in body and ">" not in body.replace("\\textgreater{}", "")
     assert not any(line.lstrip().startswith("[") for line in body.splitlines())
+
+
+def test_a_named_reference_and_sizes_in_words_reach_the_report(tmp_path):
+    # translation's records: Apertium as the reference, the training subset's words in task_info
+    root = write_power_law_sweep(tmp_path, {"pipeline": PIPELINE, "e2e": E2E}, seeds=range(2), sizes=SIZES[:3],
+                                 extra=lambda approach, n, seed: {"expert_accuracy": 0.5})
+    for path in root.rglob("result.json"):
+        record = json.loads(path.read_text())
+        record["task_info"] = {"reference": "Apertium (rule-based)", "train_words_en": 25 * record["train_size"]}
+        path.write_text(json.dumps(record))
+    out = build(root, n_bootstrap=FEW)
+    assert "Apertium (rule-based) (reference)" in (out / "tables" / "accuracy_image.md").read_text()
+    sizes = (out / "tables" / "sizes_image.md").read_text()
+    assert "words en" in sizes and f"{25 * SIZES[2]:,}" in sizes
+    assert "Apertium" in (out / "report.md").read_text()

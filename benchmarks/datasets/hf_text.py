@@ -20,7 +20,51 @@ from benchmarks.datasets.text_file import encode_labels, text_array
 from benchmarks.errors import ConfigError, DataUnavailable
 from benchmarks.params import check_params
 
-__all__ = ["HFText"]
+__all__ = ["HFText", "load_hub_splits"]
+
+
+def load_hub_splits(loader: DatasetLoader, splits: dict[str, str | None], columns: dict[str, str | None]):
+    """``(DatasetDict, shown name)`` of a hub dataset, its splits and columns checked.
+
+    ``loader`` gives ``path``, ``name`` and ``data_dir`` (see :class:`HFText`); ``splits``
+    and ``columns`` map the loader's keys (``train_split``, ``text_column``) to what it
+    names (``None``: not used), so that an error names the key to fix.
+
+    Raises:
+        ConfigError: ``path`` is not set.
+        DataUnavailable: ``datasets`` is missing; the hub cannot be reached and nothing
+            is cached; the dataset, its config, a split or a column is missing (the
+            message lists what there is).
+    """
+    if not isinstance(loader.path, str) or loader.path in ("", "???"):
+        raise ConfigError("dataset.loader.path is required: a Hugging Face hub dataset id "
+                          "(e.g. fancyzhx/ag_news) or a local folder laid out like one")
+    try:
+        import datasets
+    except ImportError as exc:
+        raise DataUnavailable(f"dataset {loader.path}: Hugging Face datasets is not installed: "
+                              "pip install datasets") from exc
+    shown = repr(loader.path) + ("" if loader.name is None else f" (config {loader.name!r})")
+    cache_dir = None if loader.data_dir is None else str(Path(os.path.expanduser(loader.data_dir)) / "huggingface")
+    try:
+        dsd = datasets.load_dataset(loader.path, loader.name, cache_dir=cache_dir)
+    except (OSError, ValueError, datasets.exceptions.DatasetsError) as exc:
+        # OSError: the hub client's HTTP and connection errors and missing
+        # files; ValueError: an unknown config name
+        raise DataUnavailable(f"Cannot load Hugging Face dataset {shown}: {type(exc).__name__}: "
+                              f"{' '.join(str(exc).split())} (the default datasets work offline)") from exc
+    for key, split in splits.items():
+        if split is None:
+            continue
+        if split not in dsd:
+            raise DataUnavailable(f"Hugging Face dataset {shown} has no split {split!r} "
+                                  f"(dataset.loader.{key}); its splits: {', '.join(dsd)}")
+        for column_key, column in columns.items():
+            if column is not None and column not in dsd[split].column_names:
+                raise DataUnavailable(f"Hugging Face dataset {shown}, {split} split, has no column "
+                                      f"{column!r} (dataset.loader.{column_key}); "
+                                      f"its columns: {', '.join(dsd[split].column_names)}")
+    return dsd, shown
 
 
 @dataclass(frozen=True)
@@ -79,37 +123,12 @@ class HFText(DatasetLoader):
                 is not a class index, string or integer, or a test label is not
                 among the training labels.
         """
-        if not isinstance(self.path, str) or self.path in ("", "???"):
-            raise ConfigError("dataset.loader.path is required: a Hugging Face hub dataset id "
-                              "(e.g. fancyzhx/ag_news) or a local folder laid out like one")
         check_params(self, self._parameter_constraints, "dataset.loader.")
-        try:
-            import datasets
-        except ImportError as exc:
-            raise DataUnavailable(f"dataset {self.path}: Hugging Face datasets is not installed: "
-                                  "pip install datasets (dataset=wordnet works offline)") from exc
-
-        shown = repr(self.path) + ("" if self.name is None else f" (config {self.name!r})")
-        cache_dir = None if self.data_dir is None else str(Path(os.path.expanduser(self.data_dir)) / "huggingface")
-        try:
-            dsd = datasets.load_dataset(self.path, self.name, cache_dir=cache_dir)
-        except (OSError, ValueError, datasets.exceptions.DatasetsError) as exc:
-            # OSError: the hub client's HTTP and connection errors and missing
-            # files; ValueError: an unknown config name
-            raise DataUnavailable(f"Cannot load Hugging Face dataset {shown}: {type(exc).__name__}: "
-                                  f"{' '.join(str(exc).split())} (dataset=wordnet works offline)") from exc
-
         splits = [self.train_split] + ([] if self.test_split is None else [self.test_split])
-        for split in splits:
-            if split not in dsd:
-                key = "train_split" if split == self.train_split else "test_split"
-                raise DataUnavailable(f"Hugging Face dataset {shown} has no split {split!r} "
-                                      f"(dataset.loader.{key}); its splits: {', '.join(dsd)}")
-            for key in ("text_column", "label_column"):
-                if getattr(self, key) not in dsd[split].column_names:
-                    raise DataUnavailable(f"Hugging Face dataset {shown}, {split} split, has no column "
-                                          f"{getattr(self, key)!r} (dataset.loader.{key}); "
-                                          f"its columns: {', '.join(dsd[split].column_names)}")
+        dsd, shown = load_hub_splits(self, {"train_split": self.train_split, "test_split": self.test_split},
+                                     {"text_column": self.text_column, "label_column": self.label_column})
+        import datasets  # installed: load_hub_splits said so otherwise
+
         where = {split: f"Hugging Face dataset {shown}, {split} split" for split in splits}
         texts = {split: text_array(list(dsd[split][self.text_column]), where[split], allow_empty=True)
                  for split in splits}

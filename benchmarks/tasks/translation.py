@@ -181,14 +181,16 @@ class TranslationTask(Task):
                 "chrf": float(CHRF().corpus_score(hyps, refs).score)}
 
     def task_info(self, data: TaskData, train: Split) -> dict[str, Any]:
-        """The sacrebleu signatures, and the training subset's size in words (Koehn & Knowles 2017 count words)."""
+        """The sacrebleu signatures, the training subset's size in words (Koehn & Knowles 2017 count words),
+        and the reference's name (the report's label for ``expert_*`` metrics)."""
         from sacrebleu.metrics import BLEU, CHRF
 
         source, target = self.languages
         metrics = {"bleu": BLEU(), "chrf": CHRF()}
         for metric in metrics.values():  # a signature names the reference count, known once it has scored
             metric.corpus_score(["a"], [["a"]])
-        return {"signatures": {name: str(metric.get_signature()) for name, metric in metrics.items()},
+        reference = {} if self.reference is None else {"reference": "Apertium (rule-based)"}
+        return {**reference, "signatures": {name: str(metric.get_signature()) for name, metric in metrics.items()},
                 f"train_words_{source}": int(sum(len(str(s).split()) for s in train.X)),
                 f"train_words_{target}": int(sum(len(str(t).split()) for t in train.y))}
 
