@@ -146,7 +146,7 @@ class PanelResult:
 
 #: Subsections of a panel: heading, then the tables and figure kinds it shows (in order).
 PANEL_LAYOUT = (
-    ("Test {metric}", ("accuracy",), ("learning_curve",)),
+    ("Test {metric}", ("accuracy", "paired"), ("learning_curve",)),
     ("Other test metrics", ("metrics",), ()),
     ("Data requirements", ("data", "sizes", "fits"), ()),
     ("Cost", ("cost",), ("pareto", "cost", "train_flops")),

@@ -7,14 +7,15 @@ and :mod:`reports.verdicts` so that tables, figures and the HTML share one compu
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from reports.crossover import Crossover, crossover
 from reports.curves import N_BOOTSTRAP, PanelCurves, SideCurve, panel_curves
 from reports.targets import FRACTIONS, Target, best_score, samples_to_target, target_score
-from reports.verdicts import QUOTED_FRACTION, Claim, pair_claims
+from reports.bootstrap import TwoLevel
+from reports.verdicts import QUOTED_FRACTION, Claim, pair_claims, paired_by_size
 
 
 @dataclass
@@ -25,6 +26,8 @@ class PairAnalysis:
     e2e: SideCurve
     crossover: Crossover
     claims: list[Claim]
+    #: training-set size -> the paired two-level bootstrap of e2e − pipeline there (units kept)
+    paired: dict[float, TwoLevel] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -70,7 +73,8 @@ def analyse_panel(rows: pd.DataFrame, panel: pd.Series, n_bootstrap: int = N_BOO
         quoted = {s.approach: targets[s.label][FRACTIONS.index(QUOTED_FRACTION)] for s in (pipeline, e2e)}
         claims = pair_claims(_side_rows(rows, pipeline), _side_rows(rows, e2e), panel["primary_metric"], higher,
                              cross, quoted, panel_rows=rows)
-        pairs.append(PairAnalysis(pipeline, e2e, cross, claims))
+        paired = paired_by_size(_side_rows(rows, pipeline), _side_rows(rows, e2e), 1.0 if higher else -1.0)
+        pairs.append(PairAnalysis(pipeline, e2e, cross, claims, paired))
     return PanelAnalysis(curves, best, targets, pairs)
 
 

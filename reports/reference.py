@@ -56,7 +56,9 @@ class Reference:
 
     @property
     def label(self) -> str:
-        """The reference's label in tables and legends, e.g. ``expert (reference)``."""
+        """The reference's label in tables and legends: ``expert (reference)``, ``Apertium (rule-based, reference)``."""
+        if self.name.endswith(")") and "(" in self.name:
+            return f"{self.name[:-1]}, reference)"
         return f"{self.name} (reference)"
 
     @property

@@ -34,8 +34,8 @@ from reports.reference import panel_reference
 from reports.settings import KEY_SETTINGS, RUN_KEYS
 from reports.stats import CI_METHOD, CONFIDENCE_LEVEL, t_multiplier
 from reports.tables import (
-    accuracy_table, breakdown_table, cost_table, fit_table, other_metrics_table, requirements_table, size_units_table,
-    verdict_table,
+    accuracy_table, breakdown_table, cost_table, fit_table, other_metrics_table, paired_table, requirements_table,
+    size_units_table, verdict_table,
 )
 from reports.verdicts import WILCOXON_MIN_SEEDS
 from reports.wandb_source import wandb_records
@@ -270,6 +270,9 @@ def _panel_result(ok: pd.DataFrame, panel: pd.Series, metrics: pd.DataFrame, cos
     others = other_metrics_table(rows, panel, reference)
     if others is not None:
         tables["metrics"] = others
+    paired = paired_table(analysis, panel)
+    if paired is not None:
+        tables["paired"] = paired
     tables["data"] = requirements_table(analysis, panel)
     sizes = size_units_table(rows, panel)
     if sizes is not None:

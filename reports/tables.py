@@ -430,6 +430,37 @@ def requirements_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
                  wrap={"what": 0.2, "value": 0.38})
 
 
+def paired_table(analysis: PanelAnalysis, panel: pd.Series) -> Table | None:
+    """The paired difference e2e − pipeline at every size, over seeds and test units.
+
+    Returns:
+        ``paired_<panel name>``: one row per pair and size with the mean difference (signed:
+        positive means e2e is better), the 95% two-level bootstrap CI (seeds and test units
+        resampled together, Bouthillier et al. 2021), the test sample's share of the
+        variance, and the seeds and units paired; ``None`` when no run kept its units.
+    """
+    rows, data = [], []
+    for pair in analysis.pairs:
+        for size, both in sorted(pair.paired.items()):
+            rows.append({"pair": pair.label, SIZE_HEADER: size_label(size), "e2e − pipeline": f"{both.mean:+.3g}",
+                         "95% CI": f"[{both.ci[0]:+.3g}, {both.ci[1]:+.3g}]",
+                         "test share": f"{both.test_share:.0%}" if math.isfinite(both.test_share) else MISSING,
+                         "seeds": str(both.n_seeds), "units": f"{both.n_units:,}"})
+            data.append({"pair": pair.label, "train_size": size, "mean": both.mean, "ci_low": both.ci[0],
+                         "ci_high": both.ci[1], "test_share": both.test_share, "n_seeds": both.n_seeds,
+                         "n_units": both.n_units})
+    if not rows:
+        return None
+    direction = "higher" if panel["higher_is_better"] else "lower"
+    caption = (f"{panel['label']}: the paired difference of test {panel['primary_metric']} ({direction} is better; "
+               "signed so that a positive difference means e2e is better) at each training-set size. The CI is a "
+               "paired two-level bootstrap: each replicate draws the seeds and one set of test units for both "
+               "sides (Bouthillier et al. 2021); for a corpus metric such as BLEU it resamples sentences and "
+               "recomputes the corpus score, as sacrebleu's paired bootstrap does. Test share: the part of the "
+               "difference's variance that comes from the test sample.")
+    return Table(f"paired_{panel['name']}", caption, pd.DataFrame(rows), pd.DataFrame(data), label_columns=2)
+
+
 #: record columns that give a run's training-set size in other units (translation: words per language)
 SIZE_UNIT_PREFIX = "task_info.train_"
 

@@ -327,6 +327,19 @@ def robustness_claim(p_rows: pd.DataFrame, e_rows: pd.DataFrame, fit_rows: pd.Da
                  verdict(*effect.ci, effect.n_seeds), effect)
 
 
+def paired_by_size(p_rows: pd.DataFrame, e_rows: pd.DataFrame, sign: float) -> dict[float, TwoLevel]:
+    """The two-level bootstrap of the paired difference at every size both sides measured with units.
+
+    Sizes where no seed's two runs kept their units are left out.
+    """
+    out = {}
+    for size in _shared_sizes(p_rows, e_rows):
+        both = _two_level(p_rows[p_rows["train_size"] == size], e_rows[e_rows["train_size"] == size], sign)
+        if both is not None:
+            out[size] = both
+    return out
+
+
 def _two_level(p_rows: pd.DataFrame, e_rows: pd.DataFrame, sign: float) -> TwoLevel | None:
     """The two-level bootstrap of the paired difference, over the seeds whose two runs kept their units."""
     if "unit_scores.file" not in p_rows or "unit_scores.file" not in e_rows:

@@ -477,7 +477,7 @@ def test_a_named_reference_and_sizes_in_words_reach_the_report(tmp_path):
         record["task_info"] = {"reference": "Apertium (rule-based)", "train_words_en": 25 * record["train_size"]}
         path.write_text(json.dumps(record))
     out = build(root, n_bootstrap=FEW)
-    assert "Apertium (rule-based) (reference)" in (out / "tables" / "accuracy_image.md").read_text()
+    assert "Apertium (rule-based, reference)" in (out / "tables" / "accuracy_image.md").read_text()
     sizes = (out / "tables" / "sizes_image.md").read_text()
     assert "words en" in sizes and f"{25 * SIZES[2]:,}" in sizes
     assert "Apertium" in (out / "report.md").read_text()
