@@ -26,13 +26,15 @@ class TransformerMT(SupervisedModule):
     pre-LN (Xiong et al. 2020), sinusoidal positions, one joint SentencePiece
     unigram vocabulary (Kudo & Richardson 2018) trained in :meth:`prepare` on the
     training subset only, and embeddings tied across encoder, decoder and output
-    layer (Press & Wolf 2017). The low-resource settings of Sennrich & Zhang 2019
+    layer (Press & Wolf 2017). Epochs and candidates are chosen by the validation
+    sentences' negative log-likelihood (``val_sentence_nll``). The low-resource settings of Sennrich & Zhang 2019
     ("Revisiting Low-Resource Neural Machine Translation", ACL) are the defaults:
     a small vocabulary, few layers, strong dropout, label smoothing. Adam with the
     inverse-square-root warm-up schedule of Vaswani et al.; the estimator keeps the
     epoch of the best validation loss. Test-time decoding is beam search with
-    length normalisation, incremental over cached decoder states (each layer's
-    earlier inputs), so a step costs one position, not the whole prefix.
+    length normalisation, incremental over a key–value cache (the encoder's
+    cross-attention keys and values are projected once), so a step costs one
+    position, not the whole prefix.
 
     Args:
         vocab_size: SentencePiece pieces (a smaller vocabulary if the text has too few).
@@ -50,6 +52,9 @@ class TransformerMT(SupervisedModule):
     Raises:
         ValueError: ``n_heads`` does not divide ``d_model``.
     """
+
+    #: per sentence, so that candidates with other vocabularies compare (see :meth:`metrics`)
+    monitor = "val_sentence_nll"
 
     def __init__(self, vocab_size: int = 4000, d_model: int = 128, n_heads: int = 4, n_layers: int = 2,
                  ff_dim: int = 512, dropout: float = 0.3, label_smoothing: float = 0.1, max_len: int = 160,
@@ -159,6 +164,18 @@ class TransformerMT(SupervisedModule):
         return F.cross_entropy(outputs.reshape(-1, outputs.shape[-1]), gold.reshape(-1), ignore_index=PAD,
                                label_smoothing=self.hparams.label_smoothing)
 
+    def metrics(self, outputs: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """``sentence_nll``: the negative log-likelihood of each reference sentence (nats, no smoothing).
+
+        The checkpoint and the candidate are chosen by it (``monitor``), not by the per-token
+        loss: candidates with other vocabularies cut the same sentence into other numbers of
+        tokens, so only a per-sentence likelihood compares them.
+        """
+        gold = self._trim(y)[:, 1:]
+        nll = F.cross_entropy(outputs.reshape(-1, outputs.shape[-1]), gold.reshape(-1), ignore_index=PAD,
+                              reduction="sum")
+        return {"sentence_nll": nll / gold.shape[0]}
+
     def configure_optimizers(self):
         optimiser = torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, betas=(0.9, 0.98),
                                       weight_decay=self.hparams.weight_decay)
@@ -169,22 +186,39 @@ class TransformerMT(SupervisedModule):
 
     # ------------------------------------------------------------------ decoding
 
-    def _step_logprobs(self, ids: torch.Tensor, t: int, cache: list[torch.Tensor], memory: torch.Tensor,
-                       memory_mask: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    def _memory_cache(self, memory: torch.Tensor, mask: torch.Tensor) -> tuple[list, torch.Tensor]:
+        """Each decoder layer's cross-attention keys and values of the encoder's output, computed once."""
+        heads = self.hparams.n_heads
+        kv = [(_split_heads(_projection(layer.multihead_attn, memory, 1), heads),
+               _split_heads(_projection(layer.multihead_attn, memory, 2), heads)) for layer in self.decoder.layers]
+        return kv, (~mask)[:, None, None, :]
+
+    def _step_logprobs(self, ids: torch.Tensor, t: int, cache: list, memory_kv: list,
+                       memory_mask: torch.Tensor) -> tuple[torch.Tensor, list]:
         """Log-probabilities of the next token, given token ``ids`` ``(N,)`` at position ``t``.
 
-        ``cache[l]`` holds layer ``l``'s normalised inputs at positions ``< t``, ``(N, t, d)``;
-        each pre-LN decoder layer is replayed for the one new position with its own modules.
+        A key–value cache (as fairseq's incremental decoding): ``cache[l]`` holds layer ``l``'s
+        self-attention keys and values of positions ``< t`` (``None`` at ``t = 0``), and
+        ``memory_kv[l]`` its cross-attention keys and values (:meth:`_memory_cache`). Each
+        pre-LN decoder layer is replayed for the one new position with its own weights and
+        ``scaled_dot_product_attention``; ``tests/test_transformer_mt.py`` checks the result
+        against the teacher-forced pass.
         """
+        heads = self.hparams.n_heads
         h = self._embed(ids[:, None], offset=t)
         new_cache = []
-        for layer, past in zip(self.decoder.layers, cache):
-            normed = layer.norm1(h)
-            keys = normed if past is None else torch.cat([past, normed], dim=1)
-            new_cache.append(keys)
-            h = h + layer.dropout1(layer.self_attn(normed, keys, keys, need_weights=False)[0])
-            h = h + layer.dropout2(layer.multihead_attn(layer.norm2(h), memory, memory,
-                                                        key_padding_mask=memory_mask, need_weights=False)[0])
+        for layer, past, (mem_k, mem_v) in zip(self.decoder.layers, cache, memory_kv):
+            attention = layer.self_attn
+            x = layer.norm1(h)
+            q, k, v = (_split_heads(_projection(attention, x, part), heads) for part in range(3))
+            if past is not None:
+                k, v = torch.cat([past[0], k], dim=2), torch.cat([past[1], v], dim=2)
+            new_cache.append((k, v))
+            h = h + attention.out_proj(_merge_heads(F.scaled_dot_product_attention(q, k, v)))
+            cross = layer.multihead_attn
+            q = _split_heads(_projection(cross, layer.norm2(h), 0), heads)
+            h = h + cross.out_proj(_merge_heads(F.scaled_dot_product_attention(q, mem_k, mem_v,
+                                                                                attn_mask=memory_mask)))
             h = h + layer._ff_block(layer.norm3(h))
         h = self.decoder.norm(h)
         return F.log_softmax((h @ self.embed.weight.T)[:, 0].float(), dim=-1), new_cache
@@ -195,15 +229,15 @@ class TransformerMT(SupervisedModule):
         B, K = memory.shape[0], self.hparams.beam
         alpha = self.hparams.length_penalty
         max_steps = min(self.hparams.max_len + 1, int((~mask).sum(dim=1).max()) * 2 + 10)
-        memory = memory.repeat_interleave(K, dim=0)
-        mask = mask.repeat_interleave(K, dim=0)
+        memory_kv, memory_mask = self._memory_cache(memory.repeat_interleave(K, dim=0),
+                                                    mask.repeat_interleave(K, dim=0))
         scores = torch.full((B, K), -math.inf)
         scores[:, 0] = 0.0
         tokens = torch.full((B * K, 1), BOS, dtype=torch.long)
         finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(B)]
         cache: list = [None] * len(self.decoder.layers)
         for t in range(max_steps):
-            logp, cache = self._step_logprobs(tokens[:, -1], t, cache, memory, mask)
+            logp, cache = self._step_logprobs(tokens[:, -1], t, cache, memory_kv, memory_mask)
             V = logp.shape[-1]
             total = (scores.reshape(-1, 1) + logp).reshape(B, K * V)
             top, index = total.topk(2 * K, dim=1)
@@ -231,10 +265,24 @@ class TransformerMT(SupervisedModule):
                 break
             rows = (torch.arange(B)[:, None] * K + chosen).reshape(-1)
             tokens = torch.cat([tokens[rows], next_tokens.reshape(-1, 1)], dim=1)
-            cache = [c[rows] for c in cache]
+            cache = [(k[rows], v[rows]) for k, v in cache]
             scores = next_scores
         sp = self._vocabulary()
         return [sp.decode([i for i in max(f, key=lambda s: s[0])[1] if i > EOS]) if f else "" for f in finished]
+
+
+def _projection(attention: nn.MultiheadAttention, x: torch.Tensor, part: int) -> torch.Tensor:
+    """The query (0), key (1) or value (2) projection of ``x`` ``(N, T, d)`` with the module's own weights."""
+    d = attention.embed_dim
+    return F.linear(x, attention.in_proj_weight[part * d:(part + 1) * d], attention.in_proj_bias[part * d:(part + 1) * d])
+
+
+def _split_heads(x: torch.Tensor, heads: int) -> torch.Tensor:
+    return x.unflatten(-1, (heads, -1)).transpose(1, 2)  # (N, T, d) -> (N, heads, T, d / heads)
+
+
+def _merge_heads(x: torch.Tensor) -> torch.Tensor:
+    return x.transpose(1, 2).flatten(-2)  # (N, heads, T, d / heads) -> (N, T, d)
 
 
 def _sinusoids(length: int, dim: int) -> torch.Tensor:

@@ -23,10 +23,10 @@ def test_incremental_decoding_equals_the_teacher_forced_pass(pairs):
     x, target = torch.from_numpy(model.encode_inputs(X[:4])), torch.from_numpy(model.encode_targets(y[:4]))
     with torch.no_grad():
         full = torch.log_softmax(model(x, target[:, :-1]), dim=-1)
-        memory, mask = model(x)
+        memory_kv, memory_mask = model._memory_cache(*model(x))
         cache = [None] * 2
         for t in range(6):
-            step, cache = model._step_logprobs(target[:, t], t, cache, memory, mask)
+            step, cache = model._step_logprobs(target[:, t], t, cache, memory_kv, memory_mask)
             assert torch.allclose(step, full[:, t], atol=1e-4)
 
 
