@@ -95,6 +95,16 @@ def _default_dataset(task: str) -> str | None:
     return None
 
 
+def language_of(direction: Any, side: Any) -> str:
+    """The source (``side`` 0) or target (1) language of a translation ``direction`` such as ``en-es``.
+
+    A malformed direction is returned whole: the translation task refuses it with one line
+    naming ``task.direction``, which a resolver's error could not.
+    """
+    parts = str(direction).split("-")
+    return parts[int(side)] if len(parts) == 2 else str(direction)
+
+
 def register_pairs() -> None:
     """Store ``method/<task>_<approach>`` in Hydra's ConfigStore, each selecting the pair's method.
 
@@ -107,7 +117,7 @@ def register_pairs() -> None:
     if not OmegaConf.has_resolver("e2ebench_registry"):  # --help lists what serves each task
         OmegaConf.register_new_resolver("e2ebench_registry", describe)
     if not OmegaConf.has_resolver("e2ebench_language"):  # ${e2ebench_language:en-es,1} -> es
-        OmegaConf.register_new_resolver("e2ebench_language", lambda direction, side: str(direction).split("-")[int(side)])
+        OmegaConf.register_new_resolver("e2ebench_language", language_of)
     store = ConfigStore.instance()
     for task, pair in pairs().items():
         for approach, method in pair.items():

@@ -89,3 +89,12 @@ def test_missing_apertium_gives_the_apt_line(monkeypatch):
     monkeypatch.setattr(apertium.shutil, "which", lambda name: None)
     with pytest.raises(DataUnavailable, match="apt-get install apertium-eng-spa"):
         apertium.translate(["hello"], "en-es")
+
+
+@pytest.mark.parametrize("approach", ["pipeline", "e2e"])
+def test_a_malformed_direction_fails_with_one_line_on_both_sides(app, tmp_path, capsys, approach):
+    code = app("task=translation", f"approach={approach}", "task.direction=enes", "threads=1",
+               f"paths.data_dir={tmp_path / 'data'}", f"hydra.run.dir={tmp_path / 'run'}")
+    err = capsys.readouterr().err
+    assert code != 0 and "task.direction='enes' must be <source>-<target>" in err
+    assert "Traceback" not in err

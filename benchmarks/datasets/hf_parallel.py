@@ -33,6 +33,9 @@ class HFParallel(DatasetLoader):
         translation_column: the column of ``{language: sentence}`` dicts, or ``None``
             to read ``source_column`` and ``target_column`` instead.
         source_column, target_column: one column per language (with ``translation_column: null``).
+        group_column: a column that groups sentences (a document or talk id), so that carved
+            validation and test splits take whole groups; ``None``: each pair is its own group
+            (neighbouring sentences of one document can then fall on both sides).
         train_split, validation_split, test_split: the hub's split names; ``None``: the
             dataset has no such split (the task carves it from the training split).
         data_dir: the dataset cache (``paths.data_dir``; downloads go to ``<data_dir>/huggingface``).
@@ -52,6 +55,7 @@ class HFParallel(DatasetLoader):
     translation_column: str | None = "translation"
     source_column: str | None = None
     target_column: str | None = None
+    group_column: str | None = None
     train_split: str = "train"
     validation_split: str | None = "validation"
     test_split: str | None = "test"
@@ -62,6 +66,7 @@ class HFParallel(DatasetLoader):
         "translation_column": [str, None],
         "source_column": [str, None],
         "target_column": [str, None],
+        "group_column": [str, None],
         "train_split": [str],
         "validation_split": [str, None],
         "test_split": [str, None],
@@ -78,6 +83,7 @@ class HFParallel(DatasetLoader):
             raise ConfigError("dataset.loader: set translation_column, or source_column and target_column")
         columns = ({"translation_column": self.translation_column} if self.translation_column is not None else
                    {"source_column": self.source_column, "target_column": self.target_column})
+        columns["group_column"] = self.group_column
         splits = {"train_split": self.train_split, "validation_split": self.validation_split,
                   "test_split": self.test_split}
         dsd, shown = load_hub_splits(self, splits, columns)
@@ -101,7 +107,9 @@ class HFParallel(DatasetLoader):
                     raise DataUnavailable(f"{where}, row {i + 1}: a sentence is not a string: {pair!r}")
             X = np.array([p[0] for p in pairs], dtype=object)
             y = np.array([p[1] for p in pairs], dtype=object)
-            return Split(X, y)
+            groups = None if self.group_column is None else \
+                np.array([str(g) for g in dsd[split][self.group_column]], dtype=object)
+            return Split(X, y, groups)
 
         return Corpus(train=read(self.train_split), val=read(self.validation_split), test=read(self.test_split),
                       info={"languages": languages, "source": f"Hugging Face dataset {shown}"})

@@ -44,6 +44,10 @@ def load_hub_splits(loader: DatasetLoader, splits: dict[str, str | None], column
     except ImportError as exc:
         raise DataUnavailable(f"dataset {loader.path}: Hugging Face datasets is not installed: "
                               "pip install datasets") from exc
+    local = loader.path.startswith(("/", ".", "~"))
+    if local and not Path(os.path.expanduser(loader.path)).is_dir():
+        raise DataUnavailable(f"dataset.loader.path={loader.path!r}: no such folder (a local dataset is a folder "
+                              "laid out like a hub repository: data/<split>-*.parquet)")
     shown = repr(loader.path) + ("" if loader.name is None else f" (config {loader.name!r})")
     cache_dir = None if loader.data_dir is None else str(Path(os.path.expanduser(loader.data_dir)) / "huggingface")
     try:
@@ -57,8 +61,9 @@ def load_hub_splits(loader: DatasetLoader, splits: dict[str, str | None], column
         if split is None:
             continue
         if split not in dsd:
+            hint = "" if key == "train_split" else f"; dataset.loader.{key}=null if it has none"
             raise DataUnavailable(f"Hugging Face dataset {shown} has no split {split!r} "
-                                  f"(dataset.loader.{key}); its splits: {', '.join(dsd)}")
+                                  f"(dataset.loader.{key}); its splits: {', '.join(dsd)}{hint}")
         for column_key, column in columns.items():
             if column is not None and column not in dsd[split].column_names:
                 raise DataUnavailable(f"Hugging Face dataset {shown}, {split} split, has no column "
