@@ -161,8 +161,60 @@ def _shared_sizes(p_rows: pd.DataFrame, e_rows: pd.DataFrame) -> list[float]:
     return sorted(set(p_rows["train_size"].dropna().astype(float)) & set(e_rows["train_size"].dropna().astype(float)))
 
 
+#: the significance level a shown test must be able to reach
+ALPHA = 0.05
+
+
+def smallest_p(test: str, n: int) -> float:
+    """The smallest two-sided p-value :func:`paired_test` can give with ``n`` values.
+
+    The exact sign-flip test has 2^n equally likely sign patterns, and the observed one and
+    its mirror image are always at least as extreme: p ≥ 2 / 2^n (0.25 with 3 seeds).
+    """
+    if test == "sign-flip permutation":
+        return 2.0 / 2 ** n
+    return 0.0 if n >= 2 else 1.0
+
+
 def _p_text(effect: PairedEffect) -> str:
-    return f"{effect.test} p = {effect.p_value:.3g}" if math.isfinite(effect.p_value) else "no test (1 seed)"
+    if not math.isfinite(effect.p_value):
+        return "no test (1 seed)"
+    floor = smallest_p(effect.test, effect.n_seeds)
+    if floor > ALPHA:
+        # a test that cannot reject is not shown beside a verdict (its p would read as a contradiction)
+        return f"no test shown: with {effect.n_seeds} seeds the {effect.test} test cannot go below p = {floor:.3g}"
+    return f"{effect.test} p = {effect.p_value:.3g}"
+
+
+def probability_of_improvement(pipeline: pd.Series, e2e: pd.Series, sign: float = 1.0, n_bootstrap: int = 2000,
+                               seed: int = 0) -> tuple[float, tuple[float, float], int]:
+    """P(a run of e2e scores better than a run of the pipeline), rliable's probability of improvement.
+
+    Agarwal et al. 2021 ("Deep Reinforcement Learning at the Edge of the Statistical Precipice",
+    NeurIPS): the Mann–Whitney statistic over every (e2e run, pipeline run) pair, ties counting
+    one half, with a 95% percentile bootstrap CI that resamples each side's runs.
+
+    Args:
+        pipeline, e2e: one score per run (seeds), NaN dropped.
+        sign: +1 when higher scores are better, −1 otherwise.
+
+    Returns:
+        ``(probability, (low, high), runs per side)``; NaN with fewer than one run a side.
+    """
+    p = pipeline.dropna().to_numpy(float) * sign
+    e = e2e.dropna().to_numpy(float) * sign
+    if not (p.size and e.size):
+        return math.nan, (math.nan, math.nan), 0
+
+    def statistic(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # a: (..., n) e2e, b: (..., m) pipeline
+        diff = a[..., :, None] - b[..., None, :]
+        return ((diff > 0) + 0.5 * (diff == 0)).mean(axis=(-1, -2))
+
+    rng = np.random.default_rng(seed)
+    boot = statistic(e[rng.integers(0, e.size, (n_bootstrap, e.size))], p[rng.integers(0, p.size, (n_bootstrap, p.size))])
+    low, high = np.percentile(boot, [2.5, 97.5])
+    return float(statistic(e, p)), (float(low), float(high)), int(min(p.size, e.size))
 
 
 def _difference_text(effect: PairedEffect, metric: str) -> str:
@@ -223,6 +275,10 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
     full = paired_effect(_values_at(p_rows, largest, "score"), _values_at(e_rows, largest, "score"), largest,
                          sign=sign)
     performance = _difference_text(full, metric)
+    improvement, (imp_low, imp_high), _ = probability_of_improvement(
+        _values_at(p_rows, largest, "score"), _values_at(e_rows, largest, "score"), sign)
+    if math.isfinite(improvement):
+        performance += f"; P(e2e run better) = {improvement:.2f} [{imp_low:.2f}, {imp_high:.2f}]"
     both = _two_level(p_rows[p_rows["train_size"] == largest], e_rows[e_rows["train_size"] == largest], sign)
     if both is not None:
         performance += (f"; seeds × {both.n_units} test units, paired two-level bootstrap (Bouthillier et al. "

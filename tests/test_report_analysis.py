@@ -481,3 +481,25 @@ def test_a_named_reference_and_sizes_in_words_reach_the_report(tmp_path):
     sizes = (out / "tables" / "sizes_image.md").read_text()
     assert "words en" in sizes and f"{25 * SIZES[2]:,}" in sizes
     assert "Apertium" in (out / "report.md").read_text()
+
+
+def test_a_test_that_cannot_reject_is_not_shown_and_one_that_can_is():
+    from reports.verdicts import PairedEffect, _p_text, smallest_p
+
+    assert smallest_p("sign-flip permutation", 3) == 0.25 and smallest_p("sign-flip permutation", 6) == 2 / 64
+    three = PairedEffect(100, 0.05, (0.01, 0.09), 3, "sign-flip permutation", 0.25)
+    assert _p_text(three) == "no test shown: with 3 seeds the sign-flip permutation test cannot go below p = 0.25"
+    six = PairedEffect(100, 0.05, (0.01, 0.09), 6, "sign-flip permutation", 0.03125)
+    assert _p_text(six) == "sign-flip permutation p = 0.0312"
+
+
+def test_probability_of_improvement_counts_pairs_of_runs():
+    from reports.verdicts import probability_of_improvement
+
+    better = probability_of_improvement(pd.Series([0.80, 0.81, 0.82]), pd.Series([0.90, 0.91, 0.92]))
+    assert better[0] == 1.0 and better[1] == (1.0, 1.0) and better[2] == 3
+    # one e2e run below every pipeline run, one tie: (3 + 3 + 0.5 + 2) / 9 pairs
+    mixed = probability_of_improvement(pd.Series([0.80, 0.81, 0.82]), pd.Series([0.90, 0.79, 0.81]))
+    assert mixed[0] == pytest.approx((3 + 0 + 1.5) / 9) and mixed[1][0] < mixed[0] < mixed[1][1]
+    # for an error metric lower is better
+    assert probability_of_improvement(pd.Series([0.2, 0.3]), pd.Series([0.1, 0.15]), sign=-1.0)[0] == 1.0
