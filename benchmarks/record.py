@@ -34,7 +34,8 @@ RUNNING_NAME = "running.json"
 
 # Keys that say where or how results are written, not what is computed: two
 # jobs differing only in these compute the same thing, so they share a hash.
-_HASH_EXCLUDED_KEYS = ("paths", "logger", "hydra", "name", "threads", "progress_bar")
+#: ``rope`` says how the report reads a result (the region of practical equivalence), not what a run measures
+_HASH_EXCLUDED_KEYS = ("paths", "logger", "hydra", "name", "threads", "progress_bar", "rope")
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # added with "+", and one that nothing reads would silently change nothing.
 CONFIG_KEYS = frozenset({
     "task", "dataset", "pair", "approach", "method", "logger", "name", "train_size", "seed", "threads",
-    "data", "tuning", "paths", "trainer", "learning_curve_sizes",
+    "data", "tuning", "paths", "trainer", "learning_curve_sizes", "rope",
 })
 #: ``data.*``: settings of the training data that both sides share (speech's noise condition)
 DATA_KEYS = frozenset({"train_noise"})

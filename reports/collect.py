@@ -8,7 +8,9 @@ foreign files behind, and one bad file must not cost the user the whole report.
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import os
 import warnings
 from collections.abc import Iterable
@@ -103,6 +105,34 @@ def check_record(record: object) -> dict:
     return RunRecord.from_dict(record).to_dict()
 
 
+def rope_of(task: object, config: object) -> float:
+    """The region of practical equivalence of a run's primary metric (``rope`` in ``conf/task/<task>.yaml``).
+
+    Read from the record's resolved config; a record made before tasks declared one takes
+    its task's current value from the config tree. NaN when neither has one.
+    """
+    value = config.get("rope") if isinstance(config, dict) else None
+    if value is None and isinstance(task, str):
+        value = _task_rope(task)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return value if value > 0 else math.nan
+
+
+@functools.lru_cache(maxsize=None)
+def _task_rope(task: str) -> object:
+    from hydra.errors import HydraException
+
+    from benchmarks import registry
+
+    try:
+        return registry.compose([f"task={task}"]).get("rope")
+    except HydraException:  # a task this checkout does not have: no ROPE
+        return None
+
+
 def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
     """Flatten records into one row each.
 
@@ -119,6 +149,7 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
     slim = []
     for record, path in zip(records, paths, strict=True):
         setting = comparable_config(record.get("config"))
+        rope = rope_of(record.get("task"), record.get("config"))
         record = record | {"simplicity": run_simplicity(record)}
         record = {k: v for k, v in record.items() if k != "config"}
         throughput = train_throughput(record)
@@ -130,6 +161,7 @@ def flatten_records(records: list[dict], paths: list[Path]) -> pd.DataFrame:
         if isinstance(overrides, list):
             record["overrides"] = " ".join(map(str, overrides))
         record["path"] = str(path)
+        record["rope"] = rope
         slim.append(record)
     runs = pd.json_normalize(slim, sep=".")
     for column in ("train_size", "seed"):

@@ -29,10 +29,11 @@ p.caption { margin-top: 0.2rem; font-size: 0.85rem; color: #444; }
 img { max-width: 100%; height: auto; }
 code { background: #f4f4f4; padding: 0 0.2rem; }
 td.supported { color: #006400; font-weight: bold; } td.contradicted { color: #8b0000; font-weight: bold; }
-td.inconclusive { color: #555; font-weight: bold; }
+td.inconclusive { color: #555; font-weight: bold; } td.practically-equivalent { color: #00508c; font-weight: bold; }
 """
 _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
-VERDICT_WORDS = ("supported", "contradicted", "inconclusive")
+#: verdict words coloured in tables (a class of their own; spaces become dashes)
+VERDICT_WORDS = ("supported", "contradicted", "inconclusive", "practically equivalent")
 CAPTION = "Table: "
 
 
@@ -58,7 +59,7 @@ def _decorate(tokens: list[Token], base: Path) -> None:
             anchors[anchor] = anchors.get(anchor, -1) + 1
             token.attrSet("id", anchor + (f"-{anchors[anchor]}" if anchors[anchor] else ""))
         elif token.type == "td_open" and following is not None and following.content in VERDICT_WORDS:
-            token.attrSet("class", following.content)
+            token.attrSet("class", following.content.replace(" ", "-"))
         elif (token.type == "paragraph_open" and previous == "table_close" and following is not None
               and following.content.startswith(CAPTION) and following.children):
             token.attrSet("class", "caption")

@@ -72,10 +72,16 @@ def analyse_panel(rows: pd.DataFrame, panel: pd.Series, n_bootstrap: int = N_BOO
         cross = crossover(curves, pipeline, e2e)
         quoted = {s.approach: targets[s.label][FRACTIONS.index(QUOTED_FRACTION)] for s in (pipeline, e2e)}
         claims = pair_claims(_side_rows(rows, pipeline), _side_rows(rows, e2e), panel["primary_metric"], higher,
-                             cross, quoted, panel_rows=rows)
+                             cross, quoted, panel_rows=rows, rope=panel_rope(rows))
         paired = paired_by_size(_side_rows(rows, pipeline), _side_rows(rows, e2e), 1.0 if higher else -1.0)
         pairs.append(PairAnalysis(pipeline, e2e, cross, claims, paired))
     return PanelAnalysis(curves, best, targets, pairs)
+
+
+def panel_rope(rows: pd.DataFrame) -> float:
+    """The panel's region of practical equivalence: the runs' ``rope`` (one task), NaN when none is known."""
+    values = pd.to_numeric(rows["rope"], errors="coerce").dropna() if "rope" in rows else pd.Series(dtype=float)
+    return float(values.iloc[0]) if len(values) else math.nan
 
 
 def _side_rows(rows: pd.DataFrame, side: SideCurve) -> pd.DataFrame:

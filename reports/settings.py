@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 #: Top-level config keys that vary within one comparison or only say where output goes.
 RUN_KEYS = ("seed", "train_size", "paths", "hydra", "logger", "name", "threads", "approach",
-            "learning_curve_sizes")
+            "learning_curve_sizes", "rope")
 #: Keys dropped at any depth: copies of run keys inside a subtree, display-only switches, and
 #: the extra test conditions a run evaluates after training (they add metrics, and change
 #: neither the training nor the clean test split's): a run without them compares with one with them.

@@ -53,15 +53,23 @@ from reports.stats import mean_ci
 from reports.targets import Target
 
 SUPPORTED, CONTRADICTED, INCONCLUSIVE = "supported", "contradicted", "inconclusive"
+#: the CI lies inside the region of practical equivalence (Benavoli et al. 2017): the sides tie in practice
+EQUIVALENT = "practically equivalent"
 WILCOXON_MIN_SEEDS = 10
 #: The fraction of the best score whose samples-to-target the data claim's row quotes.
 QUOTED_FRACTION = 0.95
 
 
-def verdict(low: float, high: float, n_seeds: int, claimed_positive: bool = True) -> str:
-    """The verdict a CI ``(low, high)`` of an effect supports; the claim says it is > 0 (or < 0)."""
+def verdict(low: float, high: float, n_seeds: int, claimed_positive: bool = True, rope: float = math.nan) -> str:
+    """The verdict a CI ``(low, high)`` of an effect supports; the claim says it is > 0 (or < 0).
+
+    With a ``rope`` (the region of practical equivalence, ±rope in the effect's units), a CI
+    that lies inside it gives :data:`EQUIVALENT`.
+    """
     if n_seeds < 2 or not (math.isfinite(low) and math.isfinite(high)):
         return INCONCLUSIVE
+    if math.isfinite(rope) and -rope < low and high < rope:
+        return EQUIVALENT
     if low > 0:
         return SUPPORTED if claimed_positive else CONTRADICTED
     if high < 0:
@@ -255,7 +263,8 @@ def _data_verdict(start: PairedEffect, gain: PairedEffect) -> str:
 
 
 def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_is_better: bool,
-                cross: Crossover, targets: dict[str, Target], panel_rows: pd.DataFrame | None = None) -> list[Claim]:
+                cross: Crossover, targets: dict[str, Target], panel_rows: pd.DataFrame | None = None,
+                rope: float = math.nan) -> list[Claim]:
     """The claims for one (pipeline, e2e) pair of a panel.
 
     Args:
@@ -264,6 +273,8 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
         cross: the pair's crossover.
         targets: ``"pipeline"``/``"e2e"`` -> the side's samples to ``QUOTED_FRACTION`` of the best score.
         panel_rows: every ok run of the panel, which the robustness fit pools (default: the pair's).
+        rope: the primary metric's region of practical equivalence (``rope`` of the task's config):
+            a performance CI inside ±rope reads :data:`EQUIVALENT`; NaN: none.
     """
     sizes = _shared_sizes(p_rows, e_rows)
     if not sizes:
@@ -289,8 +300,10 @@ def pair_claims(p_rows: pd.DataFrame, e_rows: pd.DataFrame, metric: str, higher_
         # an unfinished sweep of one side: the verdict is about a smaller size than the claim's
         performance += (f"; caution: the sides share sizes only up to n = {compact_number(largest)}, below the "
                         f"largest run (n = {compact_number(run_sizes.max())}), so this is not the full pool")
+    if math.isfinite(rope):
+        performance += f"; region of practical equivalence (ROPE) ±{rope:g}"
     claims.append(Claim("performance", CLAIMS["performance"], performance, full.n_seeds,
-                        verdict(*full.ci, full.n_seeds), full))
+                        verdict(*full.ci, full.n_seeds, rope=rope), full))
 
     start = paired_effect(_values_at(p_rows, smallest, "score"), _values_at(e_rows, smallest, "score"), smallest,
                           sign=sign)

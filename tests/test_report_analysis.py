@@ -503,3 +503,27 @@ def test_probability_of_improvement_counts_pairs_of_runs():
     assert mixed[0] == pytest.approx((3 + 0 + 1.5) / 9) and mixed[1][0] < mixed[0] < mixed[1][1]
     # for an error metric lower is better
     assert probability_of_improvement(pd.Series([0.2, 0.3]), pd.Series([0.1, 0.15]), sign=-1.0)[0] == 1.0
+
+
+def test_a_tight_tie_inside_the_rope_is_practically_equivalent_and_a_wide_one_is_not(tmp_path):
+    from reports.verdicts import EQUIVALENT, INCONCLUSIVE, verdict
+
+    assert verdict(-0.002, 0.003, 5, rope=0.005) == EQUIVALENT
+    assert verdict(-0.002, 0.008, 5, rope=0.005) == INCONCLUSIVE
+    assert verdict(0.001, 0.003, 5, rope=0.005) == EQUIVALENT  # inside the ROPE, though it excludes 0
+    assert verdict(0.001, 0.003, 5) == "supported"  # no ROPE: the plain rule
+
+    # the same curve on both sides, 5 seeds: image's ROPE (±0.005, conf/task/image.yaml) holds the CI
+    same = write_power_law_sweep(tmp_path / "same", {"pipeline": PIPELINE, "e2e": PIPELINE}, seeds=range(5),
+                                 sizes=SIZES[:3])
+    claims = analyse_panel(ok_runs(collect_runs([same]).runs), panels(ok_runs(collect_runs([same]).runs)).iloc[0],
+                           FEW).pairs[0].claims
+    performance = next(c for c in claims if c.key == "performance")
+    assert performance.verdict == EQUIVALENT and "ROPE) ±0.005" in performance.evidence
+    # with 2 seeds the CI is too wide to call it a tie
+    few = write_power_law_sweep(tmp_path / "few", {"pipeline": PIPELINE, "e2e": PIPELINE}, seeds=range(2),
+                                sizes=SIZES[:3], rng_seed=3)
+    rows = ok_runs(collect_runs([few]).runs)
+    performance = next(c for c in analyse_panel(rows, panels(rows).iloc[0], FEW).pairs[0].claims
+                       if c.key == "performance")
+    assert performance.verdict == INCONCLUSIVE
