@@ -17,6 +17,8 @@ from e2e_models.supervised import SupervisedModule
 __all__ = ["TransformerMT"]
 
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
+#: the smallest vocabulary accepted: the four special pieces and a few of text
+MIN_VOCAB = 16
 
 
 class TransformerMT(SupervisedModule):
@@ -63,6 +65,8 @@ class TransformerMT(SupervisedModule):
         super().__init__()
         if d_model % n_heads:
             raise ValueError(f"n_heads={n_heads} must divide d_model={d_model}")
+        if vocab_size < MIN_VOCAB:
+            raise ValueError(f"vocab_size={vocab_size} must be at least {MIN_VOCAB} (4 special pieces and some text)")
         self.save_hyperparameters()
         self.embed = nn.Embedding(vocab_size, d_model, padding_idx=PAD)
         nn.init.normal_(self.embed.weight, std=d_model ** -0.5)
@@ -114,7 +118,7 @@ class TransformerMT(SupervisedModule):
         cap = self.hparams.max_len
         pieces = self._vocabulary().encode([str(t) for t in texts])
         rows = [([BOS] if with_bos else []) + p[:cap] + [EOS] for p in pieces]
-        out = np.full((len(rows), max(len(r) for r in rows)), PAD, dtype=np.int64)
+        out = np.full((len(rows), max((len(r) for r in rows), default=1)), PAD, dtype=np.int64)
         for i, r in enumerate(rows):
             out[i, :len(r)] = r
         return out
@@ -236,8 +240,14 @@ class TransformerMT(SupervisedModule):
         tokens = torch.full((B * K, 1), BOS, dtype=torch.long)
         finished: list[list[tuple[float, list[int]]]] = [[] for _ in range(B)]
         cache: list = [None] * len(self.decoder.layers)
+        # never emit padding, a second start, or ids beyond the pieces SentencePiece made (a small
+        # training subset can give fewer than vocab_size)
+        banned = torch.zeros(self.hparams.vocab_size, dtype=torch.bool)
+        banned[[PAD, BOS]] = True
+        banned[self._vocabulary().get_piece_size():] = True
         for t in range(max_steps):
             logp, cache = self._step_logprobs(tokens[:, -1], t, cache, memory_kv, memory_mask)
+            logp = logp.masked_fill(banned, -math.inf)
             V = logp.shape[-1]
             total = (scores.reshape(-1, 1) + logp).reshape(B, K * V)
             top, index = total.topk(2 * K, dim=1)

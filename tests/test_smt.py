@@ -114,3 +114,16 @@ def test_the_pipeline_beats_copying_the_source_by_a_wide_margin(bible_corpus):
     copy = BLEU().corpus_score(list(test.X), [list(test.y)]).score
     assert bleu > copy + 12, (bleu, copy)
     assert not smt.seeded  # eflomal takes no seed
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: BeamDecoder(beam=0).decode(["a"], {}, np.zeros((0, 5)), KneserNeyLM(2).fit([["a"]]), np.zeros(5),
+                                        0.5, 0.0, -5.0), "BeamDecoder beam"),
+    (lambda: PhraseTable(top_k=0).fit_table([["a"]], [["b"]], [{(0, 0)}]), "PhraseTable top_k"),
+    (lambda: PhraseTable(max_length=0).fit_table([["a"]], [["b"]], [{(0, 0)}]), "PhraseTable max_length"),
+])
+def test_degenerate_component_settings_are_refused(make, message):
+    from benchmarks.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        make()

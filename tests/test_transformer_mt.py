@@ -64,3 +64,16 @@ def test_a_tiny_transformer_lowers_validation_loss_and_writes_spanish(pairs, tmp
     assert words and np.mean([w in spanish for w in words]) > 0.5, out
     assert {"y", "la"} <= set(words), out
     assert estimator.search_results_[0]["stopped_by"] in ("max_epochs", "early_stopping")
+
+
+def test_a_vocabulary_smaller_than_asked_never_emits_a_missing_piece(pairs):
+    X, y = pairs
+    model = TransformerMT(vocab_size=2000, d_model=32, n_heads=4, n_layers=1, ff_dim=64, beam=2)
+    model.prepare(X[:30], y[:30])  # far fewer than 2,000 pieces
+    assert model._vocabulary().get_piece_size() < 2000
+    model.eval()
+    with torch.no_grad():
+        out = model.decode(model(torch.from_numpy(model.encode_inputs(X[:3]))))
+    assert len(out) == 3 and all(isinstance(o, str) for o in out)
+    with pytest.raises(ValueError, match="vocab_size=1 must be at least"):
+        TransformerMT(vocab_size=1)

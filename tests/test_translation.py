@@ -98,3 +98,24 @@ def test_a_malformed_direction_fails_with_one_line_on_both_sides(app, tmp_path, 
     err = capsys.readouterr().err
     assert code != 0 and "task.direction='enes' must be <source>-<target>" in err
     assert "Traceback" not in err
+
+
+def test_a_missing_reference_fails_before_any_training(monkeypatch):
+    monkeypatch.setattr(apertium.shutil, "which", lambda name: None)
+    with pytest.raises(DataUnavailable, match="apertium-eng-spa, or set task.reference=null"):
+        TranslationTask(_Loader(PAIRS), reference="apertium").load()
+    with pytest.raises(DataUnavailable, match="no fr-de pair.*task.reference=null"):
+        apertium.check_available("fr-de")
+
+
+def test_one_translation_per_reference_is_required():
+    with pytest.raises(ValueError, match="10 translations for 50 references"):
+        TranslationTask(_Loader(PAIRS), reference=None).evaluate(["a b c d e"] * 50, ["a b c d e"] * 10)
+
+
+def test_the_phrase_based_method_on_another_task_is_one_line(app, tmp_path, capsys):
+    code = app("task=image", "approach=pipeline", "method=phrase_based", "threads=1",
+               f"paths.data_dir={tmp_path / 'data'}", f"hydra.run.dir={tmp_path / 'run'}")
+    err = capsys.readouterr().err
+    assert code != 0 and "method=phrase_based is for task translation, not task=image" in err
+    assert "Traceback" not in err and (tmp_path / "run" / "result.json").is_file()

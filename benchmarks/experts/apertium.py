@@ -20,12 +20,30 @@ from benchmarks.cache import cached_build
 from benchmarks.datasets.base import apt_command
 from benchmarks.errors import DataUnavailable
 
-__all__ = ["DEBIAN_PACKAGE", "MODES", "translate"]
+__all__ = ["DEBIAN_PACKAGE", "MODES", "check_available", "translate"]
 
 DEBIAN_PACKAGE = "apertium-eng-spa"
 #: task direction -> Apertium mode
 MODES = {"en-es": "eng-spa", "es-en": "spa-eng"}
 VERSION = "1"
+
+
+def check_available(direction: str) -> None:
+    """Raise unless Apertium can translate ``direction`` here (a quick check, before a run trains).
+
+    Raises:
+        DataUnavailable: no Apertium pair for ``direction`` (the message says
+            ``task.reference=null``), or Apertium or its pair is not installed (the ``apt-get`` line).
+    """
+    if direction not in MODES:
+        raise DataUnavailable(f"Apertium has no {direction} pair here (it translates {', '.join(MODES)}); "
+                              "set task.reference=null to run without a reference")
+    if shutil.which("apertium") is None:
+        raise DataUnavailable(f"Apertium is not installed. Fix: {apt_command(DEBIAN_PACKAGE)}, "
+                              "or set task.reference=null")
+    modes = Path("/usr/share/apertium/modes")
+    if modes.is_dir() and not (modes / f"{MODES[direction]}.mode").is_file():
+        raise DataUnavailable(f"Apertium has no {MODES[direction]} mode installed. Fix: {apt_command(DEBIAN_PACKAGE)}")
 
 
 def translate(sentences: Sequence[str], direction: str, data_dir: str | None = None) -> list[str]:

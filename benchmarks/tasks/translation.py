@@ -136,6 +136,11 @@ class TranslationTask(Task):
             raise ConfigError(f"task.direction={self.direction}: the dataset's languages are "
                               f"{'-'.join(languages) or 'not given'}; use {'-'.join(languages)} or "
                               f"{'-'.join(reversed(languages))}")
+        if self.reference == "apertium":
+            # before any training: a missing reference would otherwise fail the run after its fit
+            from benchmarks.experts.apertium import check_available
+
+            check_available(self.direction)
         flip = languages != [source, target]
         parts = [None if s is None else Split(s.y, s.X, s.groups) if flip else s
                  for s in (corpus.train, corpus.val, corpus.test)]
@@ -173,9 +178,15 @@ class TranslationTask(Task):
         return training_subset(np.zeros(len(pool), dtype=np.int64), train_size, seed)
 
     def evaluate(self, y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:
-        """Corpus ``bleu`` and ``chrf`` (sacrebleu defaults, 0–100) of ``y_pred`` against one reference each."""
+        """Corpus ``bleu`` and ``chrf`` (sacrebleu defaults, 0–100) of ``y_pred`` against one reference each.
+
+        Raises:
+            ValueError: not one hypothesis per reference.
+        """
         from sacrebleu.metrics import BLEU, CHRF
 
+        if len(y_true) != len(y_pred):
+            raise ValueError(f"{len(y_pred)} translations for {len(y_true)} references")
         refs, hyps = [[str(t) for t in y_true]], [str(p) for p in y_pred]
         return {"bleu": float(BLEU().corpus_score(hyps, refs).score),
                 "chrf": float(CHRF().corpus_score(hyps, refs).score)}

@@ -8,6 +8,8 @@ from typing import Sequence
 
 from sklearn.base import BaseEstimator
 
+from benchmarks.params import check_params, positive_int
+
 __all__ = ["EflomalAligner", "grow_diag_final_and"]
 
 Links = set[tuple[int, int]]
@@ -76,6 +78,8 @@ class EflomalAligner(BaseEstimator):
     optimisation = "MCMC"
     #: eflomal's sampler takes no seed (benchmarks.estimator: seeded_)
     seeded = False
+    _parameter_constraints = {"model": [int], "n_samplers": positive_int(),
+                              "symmetrise": [str]}
 
     def __init__(self, model: int = 3, n_samplers: int = 3, symmetrise: str = "grow-diag-final-and") -> None:
         self.model = model
@@ -85,6 +89,9 @@ class EflomalAligner(BaseEstimator):
     def fit_align(self, src: Sequence[str], tgt: Sequence[str]) -> list[Links]:
         import eflomal
 
+        check_params(self, self._parameter_constraints, "EflomalAligner ")
+        if self.model not in (1, 2, 3):
+            raise ValueError(f"model={self.model} must be 1 (IBM1), 2 (+HMM) or 3 (+fertility)")
         if self.symmetrise not in ("grow-diag-final-and", "intersect", "union"):
             raise ValueError(f"symmetrise={self.symmetrise!r} must be grow-diag-final-and, intersect or union")
         # eflomal cannot align an empty sentence: a placeholder token stands in, its links dropped

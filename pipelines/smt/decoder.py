@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from benchmarks.params import check_params, positive_int
 from pipelines.smt.language_model import BOS, EOS, KneserNeyLM
 
 __all__ = ["BeamDecoder"]
@@ -40,9 +41,13 @@ class BeamDecoder(BaseEstimator):
 
     ``decode(src, options, features, lm, weights)``: one tokenised sentence ->
     the best target tokens.
+
+    Raises:
+        ConfigError: ``beam`` or ``max_phrase`` is not a positive integer.
     """
 
     optimisation = None
+    _parameter_constraints = {"beam": positive_int(), "max_phrase": positive_int()}
 
     def __init__(self, beam: int = 20, max_phrase: int = 5) -> None:
         self.beam = beam
@@ -63,6 +68,7 @@ class BeamDecoder(BaseEstimator):
         Returns:
             The target tokens of the best hypothesis.
         """
+        check_params(self, self._parameter_constraints, "BeamDecoder ")
         src = tuple(src)
         n = len(src)
         phrase_scores = features @ np.asarray(tm_weights, dtype=np.float64)

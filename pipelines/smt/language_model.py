@@ -39,8 +39,8 @@ class KneserNeyLM(BaseEstimator):
         self.order = order
 
     def fit(self, sentences: Iterable[Sequence[str]], y=None) -> "KneserNeyLM":
-        if self.order < 1:
-            raise ValueError(f"order={self.order} must be at least 1")
+        if not isinstance(self.order, int) or self.order < 1:
+            raise ValueError(f"order={self.order!r} must be a positive integer")
         n = self.order
         counts = [Counter() for _ in range(n + 1)]  # counts[k]: k-grams
         for sentence in sentences:

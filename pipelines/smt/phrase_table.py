@@ -9,6 +9,8 @@ from typing import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from benchmarks.params import check_params, positive_int
+
 __all__ = ["PhraseTable", "extract_phrases", "N_FEATURES"]
 
 #: log p(e|f), log p(f|e), log lex(e|f), log lex(f|e), phrase penalty
@@ -82,9 +84,13 @@ class PhraseTable(BaseEstimator):
     lists) and their links. Attributes after it: ``options_``
     (``{source phrase (tuple): [(target phrase (tuple), row)]}``) and ``features_``
     (``(n_pairs, 5)`` float64, natural logs).
+
+    Raises:
+        ConfigError: ``max_length`` or ``top_k`` is not a positive integer.
     """
 
     optimisation = "closed form"
+    _parameter_constraints = {"max_length": positive_int(), "top_k": positive_int()}
 
     def __init__(self, max_length: int = 5, top_k: int = 15) -> None:
         self.max_length = max_length
@@ -92,6 +98,7 @@ class PhraseTable(BaseEstimator):
 
     def fit_table(self, src: Sequence[Sequence[str]], tgt: Sequence[Sequence[str]],
                   links: Sequence[set[tuple[int, int]]]) -> "PhraseTable":
+        check_params(self, self._parameter_constraints, "PhraseTable ")
         pair_counts: Counter = Counter()
         word_pairs: Counter = Counter()
         src_words: Counter = Counter()
