@@ -97,5 +97,6 @@ def apt_command(*packages: str, reinstall: bool = False) -> str:
     """The ``apt-get install`` line for Debian ``packages``, with ``sudo`` unless running as root."""
     import os
 
-    sudo = "" if os.geteuid() == 0 else "sudo "
+    geteuid = getattr(os, "geteuid", None)  # not on Windows
+    sudo = "" if geteuid is not None and geteuid() == 0 else "sudo "
     return f"{sudo}apt-get install {'--reinstall ' if reinstall else ''}{' '.join(packages)}"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.datasets.base import Corpus, DatasetLoader, Split
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split, apt_command
 from benchmarks.errors import ConfigError, DataUnavailable
 
 __all__ = [
@@ -99,10 +99,7 @@ class FashionMNIST(DatasetLoader):
 
 
 def _apt_command(reinstall: bool = False) -> str:
-    """``apt-get install dataset-fashion-mnist``, with ``sudo`` unless running as root."""
-    geteuid = getattr(os, "geteuid", None)
-    sudo = "" if geteuid is not None and geteuid() == 0 else "sudo "
-    return f"{sudo}apt-get install {'--reinstall ' if reinstall else ''}{DEBIAN_PACKAGE}"
+    return apt_command(DEBIAN_PACKAGE, reinstall=reinstall)
 
 
 def load_fashion_mnist_idx(root: str | os.PathLike = DEFAULT_ROOT) -> Corpus:

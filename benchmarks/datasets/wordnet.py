@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.datasets.base import Corpus, DatasetLoader, Split
+from benchmarks.datasets.base import Corpus, DatasetLoader, Split, apt_command
 from benchmarks.errors import DataUnavailable
 
 __all__ = [
@@ -86,9 +86,7 @@ class WordNetGlosses:
 
 
 def _apt_command() -> str:
-    geteuid = getattr(os, "geteuid", None)
-    sudo = "" if geteuid is not None and geteuid() == 0 else "sudo "
-    return f"{sudo}apt-get install {DEBIAN_PACKAGE}"
+    return apt_command(DEBIAN_PACKAGE)
 
 
 def parse_data_noun(path: str | os.PathLike = DEFAULT_PATH) -> list[tuple[int, str]]:
