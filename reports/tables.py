@@ -516,8 +516,9 @@ def verdict_table(analysis: PanelAnalysis, panel: pd.Series) -> Table:
                "over paired seeds of the effect in the evidence (the difference e2e − pipeline of the test "
                f"{panel['primary_metric']}, signed so that > 0 means e2e is better, or the log of the cost ratio): "
                "supported when it excludes no difference in the claimed direction, contradicted when it excludes it "
-               "in the other, inconclusive otherwise and always with fewer than 2 seeds; the paired test is shown "
-               "for reference. Simplicity is read off both methods' simplicity vectors: supported when e2e has "
+               "in the other, inconclusive otherwise and always with fewer than 2 seeds; for performance, "
+               "practically equivalent when it lies inside the task's ROPE. The paired test is shown only where "
+               "the seeds let it reach p < 0.05. Simplicity is read off both methods' simplicity vectors: supported when e2e has "
                "fewer components, no more optimisation problems and needs no more trials to reach 95% of its best "
                "(Dodge et al. 2019), contradicted when it needs more trials or tunes more hyperparameters, "
                "inconclusive otherwise.")
