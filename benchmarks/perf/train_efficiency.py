@@ -34,23 +34,22 @@ from benchmarks import registry  # noqa: E402
 
 __all__ = ["INPUTS", "main", "matmul_gflops", "measure"]
 
-_RNG = np.random.default_rng(0)
 _WORDS = "y la de que el en los se á su por con no lo le las dijo Jehová tierra hijos casa Dios".split()
 
 
-def _sentences(n: int, words: int = 30) -> list[str]:
-    return [" ".join(_RNG.choice(_WORDS, words)) for _ in range(n)]
+def _sentences(rng: np.random.Generator, n: int, words: int = 30) -> list[str]:
+    return [" ".join(rng.choice(_WORDS, words)) for _ in range(n)]
 
 
-#: task -> ``(n) -> (raw inputs, raw targets)`` shaped like the task's data
-INPUTS: dict[str, Callable[[int], tuple]] = {
-    "image": lambda n: (_RNG.integers(0, 256, (n, 28, 28), dtype=np.uint8), _RNG.integers(0, 10, n)),
-    "text": lambda n: (_sentences(n, 25), _RNG.integers(0, 24, n)),
-    "speech": lambda n: (list(_RNG.integers(-3000, 3000, (n, 40_000), dtype=np.int16)),
-                         [" ".join(_RNG.choice(["one", "two", "oh", "nine", "five"], 4)) for _ in range(n)]),
-    "driving": lambda n: (_RNG.integers(0, 256, (n, 96, 96, 3), dtype=np.uint8),
-                          _RNG.normal(0, 0.3, n).astype(np.float32)),
-    "translation": lambda n: (_sentences(n), _sentences(n)),
+#: task -> ``(rng, n) -> (raw inputs, raw targets)`` shaped like the task's data
+INPUTS: dict[str, Callable[[np.random.Generator, int], tuple]] = {
+    "image": lambda rng, n: (rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n)),
+    "text": lambda rng, n: (_sentences(rng, n, 25), rng.integers(0, 24, n)),
+    "speech": lambda rng, n: (list(rng.integers(-3000, 3000, (n, 40_000), dtype=np.int16)),
+                              [" ".join(rng.choice(["one", "two", "oh", "nine", "five"], 4)) for _ in range(n)]),
+    "driving": lambda rng, n: (rng.integers(0, 256, (n, 96, 96, 3), dtype=np.uint8),
+                               rng.normal(0, 0.3, n).astype(np.float32)),
+    "translation": lambda rng, n: (_sentences(rng, n), _sentences(rng, n)),
 }
 
 
@@ -82,7 +81,7 @@ def measure(method: str, task: str, threads: int, steps: int) -> dict[str, float
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     module, batch = _build(method, task)
-    X, y = INPUTS[task](batch)
+    X, y = INPUTS[task](np.random.default_rng(0), batch)  # the same batch at every thread count
     module.prepare(X, y)
     x_enc, y_enc = module.encode_inputs(X), module.encode_targets(y)
     if "n_classes" in module.hparams and np.issubdtype(np.asarray(y_enc).dtype, np.integer) and y_enc.ndim == 1:
