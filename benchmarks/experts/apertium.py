@@ -59,8 +59,7 @@ def translate(sentences: Sequence[str], direction: str, data_dir: str | None = N
         DataUnavailable: Apertium or its English–Spanish pair is not installed (the
             message gives the ``apt-get`` line), or no pair for ``direction``.
     """
-    if direction not in MODES:
-        raise DataUnavailable(f"Apertium has no {direction} pair here; it translates {', '.join(MODES)}")
+    check_available(direction)
     lines = [" ".join(str(s).split()) for s in sentences]
     if data_dir is None:
         return _run(lines, MODES[direction])
@@ -75,8 +74,6 @@ def translate(sentences: Sequence[str], direction: str, data_dir: str | None = N
 
 
 def _run(lines: list[str], mode: str) -> list[str]:
-    if shutil.which("apertium") is None:
-        raise DataUnavailable(f"Apertium is not installed. Fix: {apt_command(DEBIAN_PACKAGE)}")
     done = subprocess.run(["apertium", "-u", mode], input="\n".join(lines) + "\n", capture_output=True,
                           text=True, encoding="utf-8")
     if done.returncode != 0:
